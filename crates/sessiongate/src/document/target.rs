@@ -1,0 +1,70 @@
+use alloc::string::String;
+use alloy_primitives::Address;
+use core::fmt;
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+
+/// The contract an action applies to: one address, or any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Any contract (`"*"`).
+    Any,
+    /// This contract.
+    Address(Address),
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Any => f.write_str("*"),
+            Self::Address(a) => write!(f, "{a}"),
+        }
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        if text == "*" {
+            return Ok(Self::Any);
+        }
+        parse_address(&text)
+            .map(Self::Address)
+            .map_err(de::Error::custom)
+    }
+}
+
+/// Parses a 0x-prefixed 20-byte hex address, with a message that says what is wrong.
+pub(crate) fn parse_address(text: &str) -> Result<Address, String> {
+    use alloc::format;
+    let Some(hex) = text.strip_prefix("0x") else {
+        return Err(format!("`{text}` is not an address: it must start with 0x"));
+    };
+    if hex.len() != 40 {
+        return Err(format!(
+            "`{text}` is not an address: it has {} hex digits, not 40",
+            hex.len()
+        ));
+    }
+    text.parse()
+        .map_err(|_| format!("`{text}` is not an address: bad hex"))
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Target {
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
+        "Target".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "a contract address, or \"*\" for any",
+            "type": "string",
+            "pattern": "^(\\*|0x[0-9a-fA-F]{40})$"
+        })
+    }
+}

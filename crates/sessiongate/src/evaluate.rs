@@ -1,0 +1,348 @@
+//! Call(s) + compiled session + ledger + context → verdict. Never panics, never allocates on an
+//! allow over static parameters once the verdict's buffers have grown.
+
+// A violation's parts are built only on the deny path; boxing them would cost the allow path nothing
+// but add an allocation to every deny.
+#![expect(
+    clippy::result_large_err,
+    reason = "errors are the rare path and stay unboxed"
+)]
+
+use crate::calldata::{CallKind, WordType, read_word};
+use crate::limits::{Effect, Ledger, Limit, Policy, PolicyKind, TokenSpend, token_spend};
+use crate::rules::Rule;
+use crate::session::{Action, Call, Context, Session};
+use crate::verdict::{Decision, Reason, Value, Verdict, Violation};
+use alloc::sync::Arc;
+use alloy_primitives::{B256, U256};
+
+/// How much a verdict explains.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Stop at the first violation.
+    #[default]
+    Fast,
+    /// Collect every violation of every call. Reaches the same decision as `Fast`.
+    Explain,
+}
+
+pub(crate) struct Evaluator<'a, L: ?Sized> {
+    session: &'a Session,
+    ledger: &'a L,
+    ctx: &'a Context,
+    mode: Mode,
+    out: &'a mut Verdict,
+}
+
+/// Where a violation happened, before its reason is known.
+#[derive(Clone, Copy)]
+struct At<'s> {
+    call: usize,
+    action: Option<&'s Arc<str>>,
+}
+
+/// The outcome of one check: `Err` carries the violation's parts.
+type Checked<'s> = Result<(), (Option<&'s Arc<str>>, Option<&'s Arc<str>>, Reason)>;
+
+impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
+    pub(crate) fn new(
+        session: &'a Session,
+        ledger: &'a L,
+        ctx: &'a Context,
+        mode: Mode,
+        out: &'a mut Verdict,
+    ) -> Self {
+        Self {
+            session,
+            ledger,
+            ctx,
+            mode,
+            out,
+        }
+    }
+
+    pub(crate) fn run(mut self, calls: &[Call<'_>]) {
+        self.out.clear();
+        let whole = At {
+            call: 0,
+            action: None,
+        };
+        if calls.is_empty() {
+            self.push(whole, (None, None, Reason::EmptyBatch));
+        } else if let Some(expected) = self.session.chain_id.filter(|c| *c != self.ctx.chain_id) {
+            let reason = Reason::WrongChain {
+                expected,
+                actual: self.ctx.chain_id,
+            };
+            self.push(whole, (None, None, reason));
+        } else {
+            for (index, call) in calls.iter().enumerate() {
+                if !self.call(index, call) && self.mode == Mode::Fast {
+                    break;
+                }
+            }
+        }
+        if self.out.violations.is_empty() {
+            self.out.decision = Decision::Allow;
+            merge_effects(&mut self.out.effects);
+        } else {
+            self.out.decision = Decision::Deny;
+            self.out.effects.clear();
+            self.out.allowed_by.clear();
+        }
+    }
+
+    /// Tries the call's candidate actions in order; true when one allows it.
+    fn call(&mut self, index: usize, call: &Call<'_>) -> bool {
+        let here = At {
+            call: index,
+            action: None,
+        };
+        let kind = CallKind::of(call.data);
+        if let CallKind::Truncated(len) = kind {
+            self.push(here, (None, None, Reason::TruncatedSelector { len }));
+            return false;
+        }
+        let session = self.session;
+        let first = self.out.violations.len();
+        let mut tried = false;
+        for action in session.candidates(call.to, kind) {
+            tried = true;
+            let effects = self.out.effects.len();
+            let before = self.out.violations.len();
+            if self.action(index, action, call) {
+                // Earlier candidates' failures do not matter once one allows the call.
+                self.out.violations.truncate(first);
+                self.out.allowed_by.push(action.label.clone());
+                return true;
+            }
+            self.out.effects.truncate(effects);
+            if self.mode == Mode::Fast && before > first {
+                self.out.violations.truncate(before);
+            }
+        }
+        if !tried {
+            let selector = match kind {
+                CallKind::Function(s) => Some(s),
+                _ => None,
+            };
+            self.push(
+                here,
+                (
+                    None,
+                    None,
+                    Reason::NoAction {
+                        target: call.to,
+                        selector,
+                    },
+                ),
+            );
+        }
+        false
+    }
+
+    /// Checks one action and the session's policies against a call; true when all pass.
+    fn action(&mut self, index: usize, action: &'a Action, call: &Call<'_>) -> bool {
+        let at = At {
+            call: index,
+            action: Some(&action.label),
+        };
+        let mut ok = self.head(at, action, call.data);
+        for rule in action.rules.iter() {
+            if !ok && self.mode == Mode::Fast {
+                return false;
+            }
+            let result = self.rule(rule, call.data);
+            ok &= self.record(at, result);
+        }
+        let session = self.session;
+        for policy in action.policies.iter().chain(session.policies.iter()) {
+            if !ok && self.mode == Mode::Fast {
+                return false;
+            }
+            let result = self.policy(policy, call);
+            ok &= self.record(at, result);
+        }
+        ok
+    }
+
+    /// The static head of a signature: long enough, and every word valid for its type.
+    fn head(&mut self, at: At<'a>, action: &'a Action, data: &[u8]) -> bool {
+        if data.len() < action.min_len {
+            let reason = Reason::ShortCalldata {
+                needed: action.min_len,
+                len: data.len(),
+            };
+            return self.record(at, Err((None, None, reason)));
+        }
+        let mut ok = true;
+        for word in action.head.iter() {
+            let start = word.offset.saturating_add(4);
+            if let Some(value) = read_word(data, start).filter(|v| !word.ty.is_valid(v)) {
+                let reason = dirty(word.ty, word.offset, value);
+                ok &= self.record(at, Err((None, None, reason)));
+                if self.mode == Mode::Fast {
+                    return false;
+                }
+            }
+        }
+        ok
+    }
+
+    fn rule(&mut self, rule: &'a Rule, data: &[u8]) -> Checked<'a> {
+        let fail = |reason| Err((Some(&rule.path), Some(&rule.param), reason));
+        let Some(word) = read_word(data, rule.at) else {
+            let needed = rule.at.saturating_add(32);
+            return fail(Reason::ShortCalldata {
+                needed,
+                len: data.len(),
+            });
+        };
+        if !rule.ty.is_valid(&word) {
+            return fail(dirty(rule.ty, rule.at.saturating_sub(4), word));
+        }
+        if !rule.check.holds(&word, rule.ty.is_signed()) {
+            let expected = rule.check.expected(rule.ty);
+            return fail(Reason::Condition {
+                expected,
+                actual: Value::of(rule.ty, word),
+            });
+        }
+        match &rule.budget {
+            Some(limit) => self.charge(limit, word).or_else(fail),
+            None => Ok(()),
+        }
+    }
+
+    fn policy(&mut self, policy: &'a Policy, call: &Call<'_>) -> Checked<'a> {
+        let fail = |reason| Err((Some(&policy.path), None, reason));
+        let now = self.ctx.now;
+        match &policy.kind {
+            PolicyKind::Sudo => Ok(()),
+            PolicyKind::TimeWindow {
+                valid_after,
+                valid_until,
+            } => {
+                match (
+                    valid_after.filter(|a| now < *a),
+                    valid_until.filter(|u| now > *u),
+                ) {
+                    (Some(valid_after), _) => fail(Reason::NotYetValid { valid_after, now }),
+                    (_, Some(valid_until)) => fail(Reason::Expired { valid_until, now }),
+                    _ => Ok(()),
+                }
+            }
+            PolicyKind::MaxValue(max) if call.value > *max => fail(Reason::ValueTooHigh {
+                max: *max,
+                value: call.value,
+            }),
+            PolicyKind::MaxValue(_) => Ok(()),
+            PolicyKind::ValueLimit(limit) => self.charge(limit, call.value).or_else(fail),
+            PolicyKind::UsageLimit(limit) => self.charge(limit, U256::from(1u8)).or_else(fail),
+            PolicyKind::SpendLimit { token, .. } if *token != call.to => Ok(()),
+            PolicyKind::SpendLimit { token, limit } => {
+                match token_spend(call.data, self.ctx.account) {
+                    TokenSpend::Amount(amount) => self.charge(limit, amount).or_else(fail),
+                    TokenSpend::Short { needed } => fail(Reason::ShortCalldata {
+                        needed,
+                        len: call.data.len(),
+                    }),
+                    TokenSpend::Dirty { offset, word } => {
+                        fail(dirty(WordType::Address, offset, word))
+                    }
+                    TokenSpend::Unknown(selector) => fail(Reason::UnknownTokenFunction {
+                        token: *token,
+                        selector,
+                    }),
+                }
+            }
+        }
+    }
+
+    /// Adds `amount` to a limit's counter as a pending effect, if the cap allows it. What is used
+    /// is the ledger's amount plus what earlier calls of this batch already added.
+    fn charge(&mut self, limit: &Limit, amount: U256) -> Result<(), Reason> {
+        let pending = self
+            .out
+            .effects
+            .iter()
+            .filter(|e| e.key.same(&limit.key))
+            .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
+        let recorded = self.ledger.used(&limit.key);
+        let Some(used) = pending.and_then(|p| p.checked_add(recorded)) else {
+            return Err(Reason::LimitOverflow {
+                used: U256::MAX,
+                requested: amount,
+            });
+        };
+        match used.checked_add(amount) {
+            None => Err(Reason::LimitOverflow {
+                used,
+                requested: amount,
+            }),
+            Some(total) if total > limit.cap => Err(Reason::LimitExceeded {
+                limit: limit.cap,
+                used,
+                requested: amount,
+                left: limit.cap.saturating_sub(used),
+            }),
+            Some(_) => {
+                if !amount.is_zero() {
+                    self.out.effects.push(Effect {
+                        key: limit.key.clone(),
+                        add: amount,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Records a failed check as a violation; returns whether the check passed.
+    fn record(&mut self, at: At<'a>, result: Checked<'a>) -> bool {
+        match result {
+            Ok(()) => true,
+            Err(parts) => {
+                self.push(at, parts);
+                false
+            }
+        }
+    }
+
+    fn push(
+        &mut self,
+        at: At<'_>,
+        (source, param, reason): (Option<&Arc<str>>, Option<&Arc<str>>, Reason),
+    ) {
+        self.out.violations.push(Violation {
+            call: at.call,
+            action: at.action.cloned(),
+            source: source.cloned(),
+            param: param.cloned(),
+            reason,
+        });
+    }
+}
+
+fn dirty(ty: WordType, offset: usize, word: U256) -> Reason {
+    Reason::DirtyWord {
+        ty,
+        offset,
+        word: B256::from(word),
+    }
+}
+
+/// Folds effects on the same counter into one, in key order, without allocating.
+fn merge_effects(effects: &mut alloc::vec::Vec<Effect>) {
+    if effects.len() > 1 {
+        effects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        effects.dedup_by(|later, kept| {
+            let same = later.key.same(&kept.key);
+            if same {
+                // Cannot overflow: every total was checked against its cap while charging.
+                kept.add = kept.add.saturating_add(later.add);
+            }
+            same
+        });
+    }
+}

@@ -1,0 +1,24 @@
+#![doc = include_str!("../../../README.md")]
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+// Every limit uses checked arithmetic; the lint keeps it that way outside tests.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+
+extern crate alloc;
+
+pub mod calldata;
+pub mod document;
+mod evaluate;
+pub mod limits;
+pub mod rules;
+pub mod scenario;
+mod session;
+pub mod transaction;
+pub mod verdict;
+
+pub use document::{LoadError, SessionDocument};
+pub use evaluate::Mode;
+pub use limits::{Effect, Ledger, LedgerKey, MemoryLedger};
+pub use session::{Call, Context, Session};
+pub use transaction::Transaction;
+pub use verdict::{Decision, Reason, Verdict, Violation};

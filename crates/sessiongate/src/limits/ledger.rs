@@ -1,0 +1,164 @@
+use crate::document::Quantity;
+use alloc::{collections::BTreeMap, string::String, sync::Arc};
+use alloy_primitives::U256;
+use core::{borrow::Borrow, fmt};
+use serde::{Deserialize, Serialize};
+
+/// The name of one cumulative counter: a stable, printable path such as
+/// `session/policies[0]` or `actions/pay/rules[1]`, so a caller can store usage anywhere.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LedgerKey(Arc<str>);
+
+impl LedgerKey {
+    pub(crate) fn new(text: impl Into<Arc<str>>) -> Self {
+        Self(text.into())
+    }
+
+    /// The key as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Cheap identity test first: keys of one compiled session share their allocation.
+    #[inline]
+    pub(crate) fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl Borrow<str> for LedgerKey {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for LedgerKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for LedgerKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+/// What an allowed verdict adds to one counter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Effect {
+    /// The counter.
+    pub key: LedgerKey,
+    /// The amount to add.
+    #[serde(serialize_with = "decimal")]
+    pub add: U256,
+}
+
+fn decimal<S: serde::Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+/// Read access to usage so far. Keys the ledger has never seen read as zero.
+pub trait Ledger {
+    /// How much of the counter `key` is used.
+    fn used(&self, key: &LedgerKey) -> U256;
+}
+
+impl<L: Ledger + ?Sized> Ledger for &L {
+    fn used(&self, key: &LedgerKey) -> U256 {
+        (**self).used(key)
+    }
+}
+
+/// A ledger held in memory; serializes as a JSON object of key to decimal amount.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MemoryLedger {
+    entries: BTreeMap<String, Quantity>,
+}
+
+/// Applying effects would overflow a counter. Evaluation denies such calls, so this only
+/// happens when effects are applied to a ledger other than the one they were computed against.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("counter `{key}` would overflow 2^256-1")]
+pub struct LedgerError {
+    key: LedgerKey,
+}
+
+impl MemoryLedger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The amount recorded under `key`, zero if none.
+    pub fn get(&self, key: &str) -> U256 {
+        self.entries.get(key).map_or(U256::ZERO, |q| q.0)
+    }
+
+    /// Sets a counter, e.g. to restore usage recorded elsewhere.
+    pub fn set(&mut self, key: &str, amount: U256) {
+        self.entries.insert(key.into(), Quantity(amount));
+    }
+
+    /// Adds every effect, or none if any would overflow.
+    pub fn apply(&mut self, effects: &[Effect]) -> Result<(), LedgerError> {
+        let mut next = self.entries.clone();
+        for effect in effects {
+            let slot = next.entry(effect.key.as_str().into()).or_default();
+            slot.0 = slot.0.checked_add(effect.add).ok_or_else(|| LedgerError {
+                key: effect.key.clone(),
+            })?;
+        }
+        self.entries = next;
+        Ok(())
+    }
+
+    /// Every counter with its amount, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, U256)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v.0))
+    }
+}
+
+impl Ledger for MemoryLedger {
+    #[inline]
+    fn used(&self, key: &LedgerKey) -> U256 {
+        self.get(key.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apply_is_all_or_nothing() {
+        let mut ledger = MemoryLedger::new();
+        ledger.set("a", U256::MAX);
+        let effects = [
+            Effect {
+                key: LedgerKey::new("b"),
+                add: U256::from(1),
+            },
+            Effect {
+                key: LedgerKey::new("a"),
+                add: U256::from(1),
+            },
+        ];
+        assert!(ledger.apply(&effects).is_err());
+        assert_eq!(ledger.get("b"), U256::ZERO);
+        ledger.apply(&effects[..1]).unwrap();
+        assert_eq!(ledger.get("b"), U256::from(1));
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let mut ledger = MemoryLedger::new();
+        ledger.set("session/policies[0]", U256::MAX);
+        ledger.set("actions/pay/rules[0]", U256::from(7));
+        let text = serde_json::to_string(&ledger).unwrap();
+        assert!(text.contains("\"actions/pay/rules[0]\":7"));
+        assert_eq!(serde_json::from_str::<MemoryLedger>(&text).unwrap(), ledger);
+    }
+}

@@ -1,0 +1,8 @@
+//! Limits that need memory across calls: the ledger the caller keeps, the effects an allowed
+//! verdict asks it to apply, and the compiled policies that read it.
+
+mod ledger;
+mod policy;
+
+pub use ledger::{Effect, Ledger, LedgerError, LedgerKey, MemoryLedger};
+pub(crate) use policy::{Limit, Policy, PolicyKind, TokenSpend, token_spend};

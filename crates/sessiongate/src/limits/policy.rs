@@ -1,0 +1,193 @@
+use super::LedgerKey;
+use crate::calldata::{CallKind, Selector, WordType, read_word};
+use alloc::sync::Arc;
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{SolCall, sol};
+
+/// A cumulative cap and the ledger counter it reads.
+#[derive(Clone, Debug)]
+pub(crate) struct Limit {
+    pub(crate) key: LedgerKey,
+    pub(crate) cap: U256,
+}
+
+/// A compiled policy with the document path it came from.
+#[derive(Clone, Debug)]
+pub(crate) struct Policy {
+    pub(crate) path: Arc<str>,
+    pub(crate) kind: PolicyKind,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum PolicyKind {
+    Sudo,
+    TimeWindow {
+        valid_after: Option<u64>,
+        valid_until: Option<u64>,
+    },
+    MaxValue(U256),
+    ValueLimit(Limit),
+    UsageLimit(Limit),
+    SpendLimit {
+        token: Address,
+        limit: Limit,
+    },
+}
+
+sol! {
+    function transfer(address to, uint256 amount);
+    function approve(address spender, uint256 amount);
+    function increaseAllowance(address spender, uint256 added);
+    function decreaseAllowance(address spender, uint256 subtracted);
+    function transferFrom(address from, address to, uint256 amount);
+}
+
+/// How much of a token a call to that token spends, as the spend limit counts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenSpend {
+    Amount(U256),
+    /// Calldata ends before the word the function needs.
+    Short {
+        needed: usize,
+    },
+    /// An address argument with dirty high bits: the token would revert.
+    Dirty {
+        offset: usize,
+        word: U256,
+    },
+    /// A function the limit cannot account for.
+    Unknown(Option<Selector>),
+}
+
+/// Reads what a call to a spend-limited token spends: `transfer`, `approve` and
+/// `increaseAllowance` count their amount (approvals accumulate, so re-approving cannot reset the
+/// budget), `transferFrom` counts when it moves the account's own tokens (or when the account is
+/// not known), `decreaseAllowance` and plain native transfers count zero, and anything else is
+/// refused because its effect on the balance is unknown.
+pub(crate) fn token_spend(data: &[u8], account: Option<Address>) -> TokenSpend {
+    let selector = match CallKind::of(data) {
+        CallKind::Native => return TokenSpend::Amount(U256::ZERO),
+        CallKind::Truncated(_) => return TokenSpend::Unknown(None),
+        CallKind::Function(selector) => selector,
+    };
+    match selector.0 {
+        transferCall::SELECTOR | approveCall::SELECTOR | increaseAllowanceCall::SELECTOR => {
+            two_words(data).map_or_else(|e| e, |(_, amount)| TokenSpend::Amount(amount))
+        }
+        decreaseAllowanceCall::SELECTOR => {
+            two_words(data).map_or_else(|e| e, |_| TokenSpend::Amount(U256::ZERO))
+        }
+        transferFromCall::SELECTOR => match (address_at(data, 4), two_words_at(data, 36)) {
+            (Err(e), _) | (_, Err(e)) => e,
+            (Ok(from), Ok((_, amount))) => {
+                let own = account.is_none_or(|a| a == from);
+                TokenSpend::Amount(if own { amount } else { U256::ZERO })
+            }
+        },
+        _ => TokenSpend::Unknown(Some(selector)),
+    }
+}
+
+fn two_words(data: &[u8]) -> Result<(Address, U256), TokenSpend> {
+    two_words_at(data, 4)
+}
+
+/// An `(address, uint256)` pair starting at byte `at`.
+fn two_words_at(data: &[u8], at: usize) -> Result<(Address, U256), TokenSpend> {
+    let address = address_at(data, at)?;
+    let amount_at = at.saturating_add(32);
+    let amount = read_word(data, amount_at).ok_or(TokenSpend::Short {
+        needed: amount_at.saturating_add(32),
+    })?;
+    Ok((address, amount))
+}
+
+fn address_at(data: &[u8], at: usize) -> Result<Address, TokenSpend> {
+    let word = read_word(data, at).ok_or(TokenSpend::Short {
+        needed: at.saturating_add(32),
+    })?;
+    if !WordType::Address.is_valid(&word) {
+        return Err(TokenSpend::Dirty {
+            offset: at.saturating_sub(4),
+            word,
+        });
+    }
+    Ok(Address::from_word(word.to_be_bytes::<32>().into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::address;
+
+    const ME: Address = address!("1111111111111111111111111111111111111111");
+    const OTHER: Address = address!("2222222222222222222222222222222222222222");
+
+    #[test]
+    fn counts_each_selector() {
+        let amount = U256::from(5);
+        let t = transferCall { to: OTHER, amount }.abi_encode();
+        let a = approveCall {
+            spender: OTHER,
+            amount,
+        }
+        .abi_encode();
+        let i = increaseAllowanceCall {
+            spender: OTHER,
+            added: amount,
+        }
+        .abi_encode();
+        let d = decreaseAllowanceCall {
+            spender: OTHER,
+            subtracted: amount,
+        }
+        .abi_encode();
+        let own = transferFromCall {
+            from: ME,
+            to: OTHER,
+            amount,
+        }
+        .abi_encode();
+        let theirs = transferFromCall {
+            from: OTHER,
+            to: ME,
+            amount,
+        }
+        .abi_encode();
+        assert_eq!(token_spend(&t, Some(ME)), TokenSpend::Amount(amount));
+        assert_eq!(token_spend(&a, Some(ME)), TokenSpend::Amount(amount));
+        assert_eq!(token_spend(&i, Some(ME)), TokenSpend::Amount(amount));
+        assert_eq!(token_spend(&d, Some(ME)), TokenSpend::Amount(U256::ZERO));
+        assert_eq!(token_spend(&own, Some(ME)), TokenSpend::Amount(amount));
+        assert_eq!(
+            token_spend(&theirs, Some(ME)),
+            TokenSpend::Amount(U256::ZERO)
+        );
+        // Without a known account every transferFrom counts: fail closed.
+        assert_eq!(token_spend(&theirs, None), TokenSpend::Amount(amount));
+        assert_eq!(token_spend(&[], Some(ME)), TokenSpend::Amount(U256::ZERO));
+    }
+
+    #[test]
+    fn refuses_unknown_short_and_dirty() {
+        let mut t = transferCall {
+            to: OTHER,
+            amount: U256::from(1),
+        }
+        .abi_encode();
+        assert_eq!(
+            token_spend(&t[..67], None),
+            TokenSpend::Short { needed: 68 }
+        );
+        t[4] = 1;
+        assert!(matches!(
+            token_spend(&t, None),
+            TokenSpend::Dirty { offset: 0, .. }
+        ));
+        assert!(matches!(
+            token_spend(&[1, 2, 3, 4], None),
+            TokenSpend::Unknown(Some(_))
+        ));
+        assert_eq!(token_spend(&[1], None), TokenSpend::Unknown(None));
+    }
+}

@@ -1,0 +1,163 @@
+use crate::calldata::WordType;
+use crate::verdict::{Expected, Value};
+use alloc::{boxed::Box, vec::Vec};
+use alloy_primitives::{I256, U256};
+use core::cmp::Ordering;
+use serde::Serialize;
+
+/// A comparison operator, as verdicts name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// Equal.
+    Eq,
+    /// Not equal.
+    Ne,
+    /// Greater than.
+    Gt,
+    /// Greater than or equal.
+    Gte,
+    /// Less than.
+    Lt,
+    /// Less than or equal.
+    Lte,
+    /// Within an inclusive range.
+    InRange,
+    /// One of a set.
+    OneOf,
+}
+
+/// A compiled comparison against reference words of the parameter's type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Check {
+    Eq(U256),
+    Ne(U256),
+    Gt(U256),
+    Gte(U256),
+    Lt(U256),
+    Lte(U256),
+    InRange(U256, U256),
+    OneOf(Box<[U256]>),
+}
+
+/// Orders two words as unsigned numbers, or as two's-complement signed ones.
+#[inline]
+pub(crate) fn compare(a: &U256, b: &U256, signed: bool) -> Ordering {
+    if signed {
+        I256::from_raw(*a).cmp(&I256::from_raw(*b))
+    } else {
+        a.cmp(b)
+    }
+}
+
+impl Check {
+    /// Whether `word` satisfies the comparison.
+    #[inline]
+    pub(crate) fn holds(&self, word: &U256, signed: bool) -> bool {
+        let cmp = |reference: &U256| compare(word, reference, signed);
+        match self {
+            Self::Eq(r) => word == r,
+            Self::Ne(r) => word != r,
+            Self::Gt(r) => cmp(r).is_gt(),
+            Self::Gte(r) => cmp(r).is_ge(),
+            Self::Lt(r) => cmp(r).is_lt(),
+            Self::Lte(r) => cmp(r).is_le(),
+            Self::InRange(lo, hi) => cmp(lo).is_ge() && cmp(hi).is_le(),
+            Self::OneOf(set) => set.contains(word),
+        }
+    }
+
+    pub(crate) fn op(&self) -> Op {
+        match self {
+            Self::Eq(_) => Op::Eq,
+            Self::Ne(_) => Op::Ne,
+            Self::Gt(_) => Op::Gt,
+            Self::Gte(_) => Op::Gte,
+            Self::Lt(_) => Op::Lt,
+            Self::Lte(_) => Op::Lte,
+            Self::InRange(..) => Op::InRange,
+            Self::OneOf(_) => Op::OneOf,
+        }
+    }
+
+    /// The reference words, for explaining a failed comparison.
+    pub(crate) fn expected(&self, ty: WordType) -> Expected {
+        let words: Vec<Value> = match self {
+            Self::Eq(r) | Self::Ne(r) | Self::Gt(r) | Self::Gte(r) | Self::Lt(r) | Self::Lte(r) => {
+                alloc::vec![Value::of(ty, *r)]
+            }
+            Self::InRange(lo, hi) => alloc::vec![Value::of(ty, *lo), Value::of(ty, *hi)],
+            Self::OneOf(set) => set.iter().map(|w| Value::of(ty, *w)).collect(),
+        };
+        Expected {
+            op: self.op(),
+            values: words,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u(v: u64) -> U256 {
+        U256::from(v)
+    }
+
+    fn neg(v: u64) -> U256 {
+        (I256::ZERO - I256::try_from(v).unwrap()).into_raw()
+    }
+
+    #[test]
+    fn unsigned_boundaries() {
+        let at = u(100);
+        for (check, below, equal, above) in [
+            (Check::Eq(at), false, true, false),
+            (Check::Ne(at), true, false, true),
+            (Check::Gt(at), false, false, true),
+            (Check::Gte(at), false, true, true),
+            (Check::Lt(at), true, false, false),
+            (Check::Lte(at), true, true, false),
+        ] {
+            assert_eq!(check.holds(&u(99), false), below, "{check:?} below");
+            assert_eq!(check.holds(&u(100), false), equal, "{check:?} equal");
+            assert_eq!(check.holds(&u(101), false), above, "{check:?} above");
+        }
+    }
+
+    #[test]
+    fn range_is_inclusive() {
+        let range = Check::InRange(u(10), u(20));
+        assert!(!range.holds(&u(9), false));
+        assert!(range.holds(&u(10), false));
+        assert!(range.holds(&u(20), false));
+        assert!(!range.holds(&u(21), false));
+    }
+
+    #[test]
+    fn one_of() {
+        let set = Check::OneOf(vec![u(1), u(5)].into());
+        assert!(set.holds(&u(5), false));
+        assert!(!set.holds(&u(4), false));
+    }
+
+    #[test]
+    fn signed_versus_unsigned() {
+        // -1 is below 0 when signed, but the largest number when unsigned.
+        let minus_one = neg(1);
+        assert!(Check::Lt(u(0)).holds(&minus_one, true));
+        assert!(!Check::Lt(u(0)).holds(&minus_one, false));
+        let range = Check::InRange(neg(10), u(10));
+        assert!(range.holds(&neg(10), true));
+        assert!(!range.holds(&neg(11), true));
+        assert!(range.holds(&u(10), true));
+        assert!(!range.holds(&u(11), true));
+    }
+
+    #[test]
+    fn extremes() {
+        assert!(Check::Lte(U256::MAX).holds(&U256::MAX, false));
+        assert!(!Check::Gt(U256::MAX).holds(&U256::MAX, false));
+        assert!(Check::Gte(U256::ZERO).holds(&U256::ZERO, false));
+    }
+}

@@ -1,0 +1,8 @@
+//! Conditions on calldata parameters, compiled to 32-byte words so evaluation compares words.
+
+mod check;
+mod rule;
+
+pub use check::Op;
+pub(crate) use check::{Check, compare as compare_words};
+pub(crate) use rule::Rule;

@@ -1,0 +1,165 @@
+//! Scenario files: a session, then steps of calls with the verdict each must get. Allowed steps
+//! commit their effects to the scenario's ledger; denied steps commit nothing.
+
+use crate::document::{LoadError, from_json_text};
+use crate::session::{Context, Session};
+use crate::transaction::CallDocument;
+use crate::{Call, MemoryLedger, Verdict};
+use alloc::{string::String, vec::Vec};
+use alloy_primitives::{Address, Bytes};
+use serde::{Deserialize, Serialize};
+
+/// A scenario file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What the scenario shows.
+    #[serde(default)]
+    pub description: String,
+    /// The session document, in any supported format.
+    pub session: serde_json::Value,
+    /// The smart account the session belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<Address>,
+    /// The chain; 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain_id: Option<u64>,
+    /// The steps, run in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step: a time, exactly one way of giving the calls, and the verdict expected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Unix seconds.
+    pub now: u64,
+    /// A single call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallDocument>,
+    /// An atomic batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<Vec<CallDocument>>,
+    /// The account's own execute calldata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_calldata: Option<Bytes>,
+    /// An ERC-4337 user operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_op: Option<serde_json::Value>,
+    /// The verdict the step must get.
+    pub expect: Expect,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An expected decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Expect {
+    /// The step must be allowed.
+    Allow,
+    /// The step must be denied.
+    Deny,
+}
+
+/// What happened at one step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepOutcome {
+    /// Position of the step, from 0.
+    pub index: usize,
+    /// What the file expected.
+    pub expected: Expect,
+    /// The verdict, when the step could be evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    /// Why the step could not be evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The step's note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl StepOutcome {
+    /// Whether the verdict is the expected one.
+    pub fn passed(&self) -> bool {
+        match (&self.verdict, self.expected) {
+            (Some(v), Expect::Allow) => v.is_allow(),
+            (Some(v), Expect::Deny) => !v.is_allow(),
+            (None, _) => false,
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses a scenario file.
+    pub fn from_json(text: &str) -> Result<Self, LoadError> {
+        Ok(from_json_text(text)?)
+    }
+
+    /// Compiles the session and runs every step; a session that does not load fails the file.
+    pub fn run(&self) -> Result<Vec<StepOutcome>, LoadError> {
+        let session = Session::from_value(self.session.clone())?;
+        let mut ledger = MemoryLedger::new();
+        let chain_id = self.chain_id.unwrap_or(1);
+        let outcomes = self
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(index, step)| {
+                let ctx = Context {
+                    now: step.now,
+                    chain_id,
+                    account: self.account,
+                };
+                let (verdict, error) = match step.calls() {
+                    Ok(calls) => {
+                        let verdict = session.explain(&calls, &ledger, &ctx);
+                        let error = match verdict.is_allow() {
+                            true => ledger
+                                .apply(&verdict.effects)
+                                .err()
+                                .map(|e| alloc::format!("{e}")),
+                            false => None,
+                        };
+                        (Some(verdict), error)
+                    }
+                    Err(message) => (None, Some(String::from(message))),
+                };
+                StepOutcome {
+                    index,
+                    expected: step.expect,
+                    verdict,
+                    error,
+                    note: step.note.clone(),
+                }
+            })
+            .collect();
+        Ok(outcomes)
+    }
+}
+
+impl Step {
+    /// The calls the step makes, or why they cannot be had.
+    fn calls(&self) -> Result<Vec<Call<'_>>, &'static str> {
+        match (
+            &self.call,
+            &self.calls,
+            &self.account_calldata,
+            &self.user_op,
+        ) {
+            (Some(call), None, None, None) => Ok(alloc::vec![call.as_call()]),
+            (None, Some(calls), None, None) => {
+                Ok(calls.iter().map(CallDocument::as_call).collect())
+            }
+            (None, None, Some(_), None) => Err(
+                "account_calldata steps need an account-encoding importer, which this build lacks",
+            ),
+            (None, None, None, Some(_)) => {
+                Err("user_op steps need the ERC-4337 importer, which this build lacks")
+            }
+            _ => Err("a step needs exactly one of call, calls, account_calldata, user_op"),
+        }
+    }
+}

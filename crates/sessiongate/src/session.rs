@@ -1,0 +1,178 @@
+//! The compiled session: a validated document with actions indexed by target and selector, rule
+//! references decoded to words and every ledger key built, so evaluation only compares words.
+
+use crate::calldata::{CallKind, HeadWord, Selector};
+use crate::document::{self, LoadError, SessionDocument, Target};
+use crate::evaluate::{Evaluator, Mode};
+use crate::limits::{Ledger, Policy};
+use crate::rules::Rule;
+use crate::verdict::Verdict;
+use alloc::{boxed::Box, sync::Arc};
+use alloy_primitives::{Address, U256, map::HashMap};
+
+/// What a call is: its target, native value and calldata.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Call<'a> {
+    /// The contract or account called.
+    pub to: Address,
+    /// Native value in wei.
+    pub value: U256,
+    /// Calldata; empty for a plain native transfer.
+    pub data: &'a [u8],
+}
+
+/// The facts evaluation needs from outside: the engine reads no clock and no chain.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Unix time in seconds (the block timestamp the call is expected to land in).
+    pub now: u64,
+    /// The chain the call is for.
+    pub chain_id: u64,
+    /// The smart account the session key acts for; `transferFrom` counts against a spend
+    /// limit only when it moves this account's tokens (always, when unknown).
+    pub account: Option<Address>,
+}
+
+/// Which calldata an action matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum SelectorMatch {
+    /// Any call, including a native transfer.
+    Any,
+    /// A plain native transfer: empty calldata.
+    Native,
+    /// Calldata starting with this selector.
+    Function(Selector),
+}
+
+/// A compiled action.
+#[derive(Clone, Debug)]
+pub(crate) struct Action {
+    /// Its name, or `actions[i]`.
+    pub(crate) label: Arc<str>,
+    pub(crate) target: Target,
+    pub(crate) selector: SelectorMatch,
+    /// Minimum calldata length when a signature gives the head layout (else 0).
+    pub(crate) min_len: usize,
+    /// Static head words validated on every matched call (empty without a signature).
+    pub(crate) head: Box<[HeadWord]>,
+    pub(crate) rules: Box<[Rule]>,
+    pub(crate) policies: Box<[Policy]>,
+}
+
+/// Where a (target, selector) key's actions sit in [`Session::order`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) len: u32,
+}
+
+/// A validated session, ready to evaluate calls. Build one with [`Session::from_json`] or
+/// [`Session::compile`]; it is immutable and can be shared between threads.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub(crate) name: Option<Arc<str>>,
+    pub(crate) chain_id: Option<u64>,
+    pub(crate) policies: Box<[Policy]>,
+    pub(crate) actions: Box<[Action]>,
+    pub(crate) index: HashMap<(Target, SelectorMatch), Span>,
+    /// Action indices grouped by key, in document order within a key.
+    pub(crate) order: Box<[u32]>,
+    pub(crate) any_target: bool,
+    pub(crate) any_selector: bool,
+}
+
+impl Session {
+    /// Parses and compiles a session document from JSON. Errors name the path of the field at
+    /// fault, e.g. `actions[2].rules[0].value: …`.
+    pub fn from_json(text: &str) -> Result<Self, LoadError> {
+        let doc: SessionDocument = document::from_json_text(text)?;
+        Self::compile(&doc)
+    }
+
+    /// Compiles a session from an already parsed JSON value.
+    pub fn from_value(value: serde_json::Value) -> Result<Self, LoadError> {
+        let doc: SessionDocument = document::from_json_value(value)?;
+        Self::compile(&doc)
+    }
+
+    /// Validates a document and builds the compiled session.
+    pub fn compile(doc: &SessionDocument) -> Result<Self, LoadError> {
+        document::compile(doc)
+    }
+
+    /// The document's name, if it has one.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// How many actions the session has.
+    pub fn action_count(&self) -> usize {
+        self.actions.len()
+    }
+
+    /// Decides a batch (one call is a batch of one), stopping at the first violation.
+    /// The batch is atomic: its calls add up against the same limits, and one denied call
+    /// denies all with no effects.
+    pub fn check<L: Ledger + ?Sized>(
+        &self,
+        calls: &[Call<'_>],
+        ledger: &L,
+        ctx: &Context,
+    ) -> Verdict {
+        let mut verdict = Verdict::default();
+        self.evaluate_into(calls, ledger, ctx, Mode::Fast, &mut verdict);
+        verdict
+    }
+
+    /// Like [`check`](Self::check), but collects every violation of every call; the decision is
+    /// always the same.
+    pub fn explain<L: Ledger + ?Sized>(
+        &self,
+        calls: &[Call<'_>],
+        ledger: &L,
+        ctx: &Context,
+    ) -> Verdict {
+        let mut verdict = Verdict::default();
+        self.evaluate_into(calls, ledger, ctx, Mode::Explain, &mut verdict);
+        verdict
+    }
+
+    /// Evaluates into a verdict the caller reuses: once its buffers have grown, an allow on
+    /// static parameters allocates nothing.
+    pub fn evaluate_into<L: Ledger + ?Sized>(
+        &self,
+        calls: &[Call<'_>],
+        ledger: &L,
+        ctx: &Context,
+        mode: Mode,
+        out: &mut Verdict,
+    ) {
+        Evaluator::new(self, ledger, ctx, mode, out).run(calls);
+    }
+
+    /// The actions a call may match, most specific first: exact target and selector, target
+    /// with any selector, any target with the selector, then any target and selector.
+    pub(crate) fn candidates(&self, to: Address, kind: CallKind) -> impl Iterator<Item = &Action> {
+        let selector = match kind {
+            CallKind::Native => SelectorMatch::Native,
+            CallKind::Function(s) => SelectorMatch::Function(s),
+            CallKind::Truncated(_) => SelectorMatch::Any,
+        };
+        let exact = Target::Address(to);
+        let keys = [
+            Some((exact, selector)),
+            self.any_selector.then_some((exact, SelectorMatch::Any)),
+            self.any_target.then_some((Target::Any, selector)),
+            (self.any_target && self.any_selector).then_some((Target::Any, SelectorMatch::Any)),
+        ];
+        keys.into_iter()
+            .flatten()
+            .filter_map(|key| self.index.get(&key))
+            .flat_map(|span| {
+                let start = span.start as usize;
+                let end = start.saturating_add(span.len as usize);
+                self.order.get(start..end).unwrap_or_default()
+            })
+            .filter_map(|&i| self.actions.get(i as usize))
+    }
+}

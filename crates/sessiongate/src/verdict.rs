@@ -1,0 +1,391 @@
+//! Verdicts that explain themselves: a decision, the violations behind a deny (which call, which
+//! action, which policy or rule, which parameter, expected against actual, budget left), and the
+//! effects an allow asks the caller to record.
+
+use crate::calldata::{Selector, WordType};
+use crate::limits::Effect;
+use crate::rules::Op;
+use alloc::{sync::Arc, vec::Vec};
+use alloy_primitives::{Address, B256, I256, U256};
+use core::fmt;
+use serde::{Serialize, Serializer};
+
+/// Allow or deny.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Every call matched an action and passed every policy.
+    Allow,
+    /// At least one call did not; nothing is to be recorded.
+    #[default]
+    Deny,
+}
+
+/// The answer to one evaluation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// Allow or deny.
+    pub decision: Decision,
+    /// For each call, the action that allowed it (allow only).
+    pub allowed_by: Vec<Arc<str>>,
+    /// Why it was denied; at least one entry on deny, none on allow.
+    pub violations: Vec<Violation>,
+    /// What to add to which ledger counter (allow only): apply with
+    /// [`MemoryLedger::apply`](crate::MemoryLedger::apply) or your own store.
+    pub effects: Vec<Effect>,
+}
+
+impl Verdict {
+    /// Whether the decision is allow.
+    pub fn is_allow(&self) -> bool {
+        self.decision == Decision::Allow
+    }
+
+    /// Empties the verdict but keeps its buffers, so a reused verdict does not allocate.
+    pub fn clear(&mut self) {
+        self.decision = Decision::Deny;
+        self.allowed_by.clear();
+        self.violations.clear();
+        self.effects.clear();
+    }
+}
+
+impl fmt::Display for Verdict {
+    /// One plain sentence: `allow: …` or `deny: ` and the first violation, with a count of the rest.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.decision, self.violations.first()) {
+            (Decision::Allow, _) => {
+                f.write_str("allow: ")?;
+                for (i, action) in self.allowed_by.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}call {i} by action `{action}`")?;
+                }
+                Ok(())
+            }
+            (Decision::Deny, None) => f.write_str("deny"),
+            (Decision::Deny, Some(first)) => {
+                write!(f, "deny: {first}")?;
+                match self.violations.len() {
+                    0 | 1 => Ok(()),
+                    n => write!(f, " (and {} more)", n.saturating_sub(1)),
+                }
+            }
+        }
+    }
+}
+
+/// One reason a call was denied.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// Index of the call in the batch (0 for a single call).
+    pub call: usize,
+    /// The action that was tried, when one matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Arc<str>>,
+    /// The document path of the rule or policy that failed, e.g. `actions[0].rules[1]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Arc<str>>,
+    /// The parameter involved: its name, `param N`, or `offset N`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param: Option<Arc<str>>,
+    /// What went wrong, with the numbers.
+    pub reason: Reason,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "call {}", self.call)?;
+        if let Some(action) = &self.action {
+            write!(f, ", action `{action}`")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ", {source}")?;
+        }
+        if let Some(param) = &self.param {
+            write!(f, " on `{param}`")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// The batch has no calls.
+    EmptyBatch,
+    /// The session is bound to another chain.
+    WrongChain {
+        /// The session's chain.
+        expected: u64,
+        /// The context's chain.
+        actual: u64,
+    },
+    /// Calldata of 1 to 3 bytes: no selector to match.
+    TruncatedSelector {
+        /// Its length.
+        len: usize,
+    },
+    /// No action has this target and selector.
+    NoAction {
+        /// The call's target.
+        target: Address,
+        /// The call's selector; none for a native transfer.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        selector: Option<Selector>,
+    },
+    /// Calldata ends before a word the action needs.
+    ShortCalldata {
+        /// Bytes needed.
+        needed: usize,
+        /// Bytes given.
+        len: usize,
+    },
+    /// A word is not a valid encoding of its ABI type: the contract's decoder would revert.
+    DirtyWord {
+        /// The type.
+        #[serde(rename = "type")]
+        ty: WordType,
+        /// Byte offset after the selector.
+        offset: usize,
+        /// The word as given.
+        word: B256,
+    },
+    /// A parameter failed its condition.
+    Condition {
+        /// The condition.
+        expected: Expected,
+        /// The parameter's value.
+        actual: Value,
+    },
+    /// Before the time window opens.
+    NotYetValid {
+        /// First allowed second.
+        valid_after: u64,
+        /// The context's time.
+        now: u64,
+    },
+    /// After the time window closed.
+    Expired {
+        /// Last allowed second.
+        valid_until: u64,
+        /// The context's time.
+        now: u64,
+    },
+    /// The call's native value is above the per-call maximum.
+    ValueTooHigh {
+        /// The maximum.
+        #[serde(serialize_with = "decimal")]
+        max: U256,
+        /// The call's value.
+        #[serde(serialize_with = "decimal")]
+        value: U256,
+    },
+    /// A cumulative limit would be passed.
+    LimitExceeded {
+        /// The cap.
+        #[serde(serialize_with = "decimal")]
+        limit: U256,
+        /// Used before this call (ledger plus earlier calls of the batch).
+        #[serde(serialize_with = "decimal")]
+        used: U256,
+        /// What this call would add.
+        #[serde(serialize_with = "decimal")]
+        requested: U256,
+        /// What is left: `limit - used`.
+        #[serde(serialize_with = "decimal")]
+        left: U256,
+    },
+    /// Adding this call to a counter overflows 2^256-1.
+    LimitOverflow {
+        /// Used before this call.
+        #[serde(serialize_with = "decimal")]
+        used: U256,
+        /// What this call would add.
+        #[serde(serialize_with = "decimal")]
+        requested: U256,
+    },
+    /// A spend-limited token was called with a function the limit cannot account for.
+    UnknownTokenFunction {
+        /// The token.
+        token: Address,
+        /// The selector, if the calldata has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        selector: Option<Selector>,
+    },
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::EmptyBatch => f.write_str("the batch has no calls"),
+            Self::WrongChain { expected, actual } => {
+                write!(f, "the session is for chain {expected}, not chain {actual}")
+            }
+            Self::TruncatedSelector { len } => {
+                write!(
+                    f,
+                    "calldata of {len} bytes is too short for a 4-byte selector"
+                )
+            }
+            Self::NoAction {
+                target,
+                selector: Some(s),
+            } => {
+                write!(f, "no action allows selector {s} on {target}")
+            }
+            Self::NoAction {
+                target,
+                selector: None,
+            } => {
+                write!(f, "no action allows a native transfer to {target}")
+            }
+            Self::ShortCalldata { needed, len } => {
+                write!(f, "calldata has {len} bytes but {needed} are needed")
+            }
+            Self::DirtyWord { ty, offset, word } => {
+                write!(f, "word {word} at offset {offset} is not a valid {ty}")
+            }
+            Self::Condition { expected, actual } => {
+                write!(f, "expected {expected}, got {actual}")
+            }
+            Self::NotYetValid { valid_after, now } => {
+                write!(f, "not valid before {valid_after}, now is {now}")
+            }
+            Self::Expired { valid_until, now } => {
+                write!(f, "expired at {valid_until}, now is {now}")
+            }
+            Self::ValueTooHigh { max, value } => {
+                write!(f, "value {value} is above the per-call maximum {max}")
+            }
+            Self::LimitExceeded {
+                limit,
+                used,
+                requested,
+                left,
+            } => write!(
+                f,
+                "{requested} more would pass the limit {limit} ({used} used, {left} left)"
+            ),
+            Self::LimitOverflow { used, requested } => {
+                write!(f, "adding {requested} to {used} overflows 2^256-1")
+            }
+            Self::UnknownTokenFunction {
+                token,
+                selector: Some(s),
+            } => write!(
+                f,
+                "the spend limit on {token} cannot account for selector {s}, so it is refused"
+            ),
+            Self::UnknownTokenFunction {
+                token,
+                selector: None,
+            } => {
+                write!(
+                    f,
+                    "the spend limit on {token} cannot account for calldata without a selector"
+                )
+            }
+        }
+    }
+}
+
+/// A condition as a verdict shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Expected {
+    /// The operator.
+    pub op: Op,
+    /// Its operands: one, `[min, max]`, or the set.
+    pub values: Vec<Value>,
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let first = self.values.first();
+        let one = |f: &mut fmt::Formatter<'_>, sym: &str| match first {
+            Some(v) => write!(f, "{sym} {v}"),
+            None => f.write_str(sym),
+        };
+        match self.op {
+            Op::Eq => one(f, "="),
+            Op::Ne => one(f, "≠"),
+            Op::Gt => one(f, ">"),
+            Op::Gte => one(f, "≥"),
+            Op::Lt => one(f, "<"),
+            Op::Lte => one(f, "≤"),
+            Op::InRange => match (first, self.values.get(1)) {
+                (Some(lo), Some(hi)) => write!(f, "within [{lo}, {hi}]"),
+                _ => f.write_str("within a range"),
+            },
+            Op::OneOf => {
+                f.write_str("one of [")?;
+                for (i, v) in self.values.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+/// A parameter value read per its ABI type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// `uintN`.
+    Uint(U256),
+    /// `intN`.
+    Int(I256),
+    /// `address`.
+    Address(Address),
+    /// `bool`.
+    Bool(bool),
+    /// `bytesN`, left-aligned in the word.
+    Bytes(B256, u8),
+}
+
+impl Value {
+    /// Reads a valid word as a value of type `ty`.
+    pub fn of(ty: WordType, word: U256) -> Self {
+        match ty {
+            WordType::Uint(_) => Self::Uint(word),
+            WordType::Int(_) => Self::Int(I256::from_raw(word)),
+            WordType::Address => Self::Address(Address::from_word(word.to_be_bytes::<32>().into())),
+            WordType::Bool => Self::Bool(!word.is_zero()),
+            WordType::FixedBytes(len) => Self::Bytes(word.to_be_bytes::<32>().into(), len),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Uint(v) => write!(f, "{v}"),
+            Self::Int(v) => write!(f, "{v}"),
+            Self::Address(a) => write!(f, "{a}"),
+            Self::Bool(b) => write!(f, "{b}"),
+            Self::Bytes(b, len) => {
+                let len = usize::from(*len).min(32);
+                f.write_str("0x")?;
+                b.iter()
+                    .take(len)
+                    .try_for_each(|byte| write!(f, "{byte:02x}"))
+            }
+        }
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Bool(b) => serializer.serialize_bool(*b),
+            other => serializer.collect_str(other),
+        }
+    }
+}
+
+fn decimal<S: Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
