@@ -1,1 +1,72 @@
-fn main() {}
+//! `sessiongate`: a thin command line over the sessiongate library. It reads files, calls the
+//! core, prints, and sets the exit code: 0 allow / all passed, 1 deny / a step failed, 2 bad input.
+
+mod check;
+mod error;
+mod scenarios;
+
+use clap::{Parser, Subcommand};
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// Decide off chain whether a session key may make a call, and explain why.
+#[derive(Debug, Parser)]
+#[command(name = "sessiongate", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a transaction against a session: verdict as JSON on stdout, one sentence on
+    /// stderr; exit 0 allow, 1 deny, 2 bad input.
+    Check(check::CheckArgs),
+    /// Run scenario files (or directories of them); exit 0 if all steps pass, 1 if any
+    /// fails, 2 if a file cannot be read or loaded.
+    Test(scenarios::TestArgs),
+    /// Print the JSON Schema of the native session document.
+    Schema,
+}
+
+const ALLOW: u8 = 0;
+const DENY: u8 = 1;
+const BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    // clap prints its own usage errors and exits with 2, the bad-input code.
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => match check::run(&args) {
+            Ok(verdict) if verdict.is_allow() => ALLOW,
+            Ok(_) => DENY,
+            Err(e) => fail(&e),
+        },
+        Command::Test(args) => {
+            let summary = scenarios::run(&args);
+            match (summary.broken_files, summary.failed) {
+                (0, 0) => ALLOW,
+                (0, _) => DENY,
+                _ => BAD_INPUT,
+            }
+        }
+        Command::Schema => match schema() {
+            Ok(()) => ALLOW,
+            Err(e) => fail(&e),
+        },
+    };
+    ExitCode::from(code)
+}
+
+fn fail(error: &error::CliError) -> u8 {
+    let _ = writeln!(io::stderr().lock(), "error: {error}");
+    BAD_INPUT
+}
+
+fn schema() -> Result<(), error::CliError> {
+    let schema = schemars::schema_for!(sessiongate::SessionDocument);
+    let text = serde_json::to_string_pretty(&schema)
+        .map_err(|e| error::CliError::Other(format!("cannot print the schema: {e}")))?;
+    let _ = writeln!(io::stdout().lock(), "{text}");
+    Ok(())
+}

@@ -82,8 +82,11 @@ pub struct StepOutcome {
 }
 
 impl StepOutcome {
-    /// Whether the verdict is the expected one.
+    /// Whether the verdict is the expected one and nothing went wrong recording it.
     pub fn passed(&self) -> bool {
+        if self.error.is_some() {
+            return false;
+        }
         match (&self.verdict, self.expected) {
             (Some(v), Expect::Allow) => v.is_allow(),
             (Some(v), Expect::Deny) => !v.is_allow(),
@@ -100,7 +103,7 @@ impl Scenario {
 
     /// Compiles the session and runs every step; a session that does not load fails the file.
     pub fn run(&self) -> Result<Vec<StepOutcome>, LoadError> {
-        let session = Session::from_value(self.session.clone())?;
+        let session = Session::from_value(self.session.clone()).map_err(|e| e.within("session"))?;
         let mut ledger = MemoryLedger::new();
         let chain_id = self.chain_id.unwrap_or(1);
         let outcomes = self

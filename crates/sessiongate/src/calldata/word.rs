@@ -59,6 +59,15 @@ impl WordType {
         }
     }
 
+    /// Whether every 32-byte word is a valid encoding (uint256, int256, bytes32): such words need
+    /// no validity check.
+    pub fn accepts_any_word(self) -> bool {
+        matches!(
+            self,
+            Self::Uint(256) | Self::Int(256) | Self::FixedBytes(32)
+        )
+    }
+
     /// Whether ordering conditions (greater, less, in-range) make sense on this type.
     pub fn is_numeric(self) -> bool {
         matches!(self, Self::Uint(_) | Self::Int(_))

@@ -110,7 +110,15 @@ fn action(i: usize, doc: &ActionDocument) -> Result<Action> {
         .collect::<Result<Vec<_>>>()?;
     let policies = policies(&doc.policies, &format!("{path}.policies"), &key_scope)?;
     let (min_len, head) = match &signature {
-        Some(sig) => (sig.head_len().saturating_add(4), sig.head().into()),
+        Some(sig) => {
+            // Words every bit pattern satisfies cannot be dirty: checking them would only cost time.
+            let checked = sig
+                .head()
+                .iter()
+                .filter(|w| !w.ty.accepts_any_word())
+                .copied();
+            (sig.head_len().saturating_add(4), checked.collect())
+        }
         None => (0, Box::default()),
     };
     Ok(Action {

@@ -23,6 +23,26 @@ impl LoadError {
         }
     }
 
+    /// The same error with its path placed under `prefix`, for a document nested in another one
+    /// (a scenario's `session`): `actions[0]` becomes `session.actions[0]`.
+    pub fn within(self, prefix: &str) -> Self {
+        let nest = |path: String| match path.as_str() {
+            "" | "." => prefix.to_string(),
+            inner if inner.starts_with('[') => alloc::format!("{prefix}{inner}"),
+            inner => alloc::format!("{prefix}.{inner}"),
+        };
+        match self {
+            Self::Json(e) => Self::Json(JsonError {
+                path: nest(e.path),
+                ..e
+            }),
+            Self::Invalid(e) => Self::Invalid(InvalidField {
+                path: nest(e.path),
+                ..e
+            }),
+        }
+    }
+
     pub(crate) fn invalid(path: impl Into<String>, message: impl fmt::Display) -> Self {
         Self::Invalid(InvalidField {
             path: path.into(),

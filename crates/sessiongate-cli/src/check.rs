@@ -1,0 +1,121 @@
+//! `sessiongate check`: one transaction against one session, with an optional ledger of usage
+//! so far; on allow with `--commit`, the effects are written back to that ledger.
+
+use crate::error::{CliError, read_text};
+use alloy_primitives::Address;
+use clap::Args;
+use sessiongate::document::JsonError;
+use sessiongate::{Context, MemoryLedger, Session, Transaction, Verdict};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Arguments of `sessiongate check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The session document (native JSON format).
+    #[arg(long, value_name = "FILE")]
+    session: PathBuf,
+    /// The transaction: `{"to","value","data"}` or `{"calls":[...]}` for an atomic batch.
+    #[arg(long, value_name = "FILE")]
+    tx: PathBuf,
+    /// Usage so far, as a JSON object of counter to amount; a missing file reads as empty.
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
+    /// On allow, add the verdict's effects to the ledger file (atomically); needs --ledger.
+    #[arg(long, requires = "ledger")]
+    commit: bool,
+    /// The time to decide at, in unix seconds [default: the system clock].
+    #[arg(long, value_name = "UNIX")]
+    now: Option<u64>,
+    /// The chain id [default: the transaction's chainId, else 1].
+    #[arg(long, value_name = "N")]
+    chain_id: Option<u64>,
+    /// The smart account the session key acts for [default: the transaction's from, else none].
+    #[arg(long, value_name = "ADDRESS")]
+    account: Option<Address>,
+    /// Collect every violation instead of stopping at the first (same decision).
+    #[arg(long)]
+    explain: bool,
+}
+
+/// Loads the inputs, decides, prints the verdict (JSON on stdout, one sentence on stderr) and
+/// commits the effects when asked. Returns the verdict; errors are bad input.
+pub fn run(args: &CheckArgs) -> Result<Verdict, CliError> {
+    let session = Session::from_json(&read_text(&args.session)?)
+        .map_err(|e| CliError::load(&args.session, e))?;
+    let tx =
+        Transaction::from_json(&read_text(&args.tx)?).map_err(|e| CliError::load(&args.tx, e))?;
+    let mut ledger = match &args.ledger {
+        Some(path) => load_ledger(path)?,
+        None => MemoryLedger::new(),
+    };
+    let ctx = Context {
+        now: args.now.unwrap_or_else(system_now),
+        chain_id: args.chain_id.or_else(|| tx.chain_id()).unwrap_or(1),
+        account: args.account.or_else(|| tx.from()),
+    };
+    let calls = tx.as_calls();
+    let verdict = match args.explain {
+        true => session.explain(&calls, &ledger, &ctx),
+        false => session.check(&calls, &ledger, &ctx),
+    };
+    print_verdict(&verdict)?;
+    if let (true, true, Some(path)) = (args.commit, verdict.is_allow(), &args.ledger) {
+        ledger
+            .apply(&verdict.effects)
+            .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))?;
+        save_ledger(path, &ledger)?;
+    }
+    Ok(verdict)
+}
+
+fn system_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn print_verdict(verdict: &Verdict) -> Result<(), CliError> {
+    let json = serde_json::to_string_pretty(verdict)
+        .map_err(|e| CliError::Other(format!("cannot print the verdict: {e}")))?;
+    // A closed pipe is not an input error; the exit code still carries the decision.
+    let _ = writeln!(io::stdout().lock(), "{json}");
+    let _ = writeln!(io::stderr().lock(), "{verdict}");
+    Ok(())
+}
+
+/// Reads a ledger; a file that does not exist is an empty ledger (nothing used yet).
+fn load_ledger(path: &Path) -> Result<MemoryLedger, CliError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            serde_json::from_str(&text).map_err(|e| CliError::load(path, JsonError::new("", &e)))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(MemoryLedger::new()),
+        Err(e) => Err(CliError::io(path, e)),
+    }
+}
+
+/// Writes the ledger beside its final place, then renames it over: a reader never sees half a
+/// file, and a failed write leaves the old ledger as it was.
+fn save_ledger(path: &Path, ledger: &MemoryLedger) -> Result<(), CliError> {
+    let mut text = serde_json::to_string_pretty(ledger)
+        .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))?;
+    text.push('\n');
+    let name = path
+        .file_name()
+        .map_or_else(|| "ledger".into(), |n| n.to_string_lossy());
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = write_synced(&temp, text.as_bytes()).and_then(|()| std::fs::rename(&temp, path));
+    written.map_err(|e| {
+        // Best effort: the temp file is ours and useless after a failure.
+        let _ = std::fs::remove_file(&temp);
+        CliError::io(path, e)
+    })
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}

@@ -1,0 +1,138 @@
+//! `sessiongate test`: runs scenario files and reports each failing step on one line, then a
+//! closing `N passed, N failed` line.
+
+use crate::error::{CliError, read_text};
+use clap::Args;
+use sessiongate::scenario::{Expect, Scenario, StepOutcome};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `sessiongate test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Scenario files, or directories searched recursively for `*.json` files.
+    #[arg(value_name = "FILE|DIR", required = true)]
+    paths: Vec<PathBuf>,
+    /// Print passing steps too.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+/// Counts over all files.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Steps that got the expected verdict.
+    pub passed: usize,
+    /// Failed steps, plus one for each file that could not be read or loaded.
+    pub failed: usize,
+    /// Files that could not be read or loaded.
+    pub broken_files: usize,
+}
+
+/// Runs every scenario file under `args.paths` and prints the report.
+pub fn run(args: &TestArgs) -> Summary {
+    let mut summary = Summary::default();
+    let mut out = io::stdout().lock();
+    for path in &args.paths {
+        let files = match scenario_files(path) {
+            Ok(files) => files,
+            Err(e) => {
+                broken(&mut out, &mut summary, &e);
+                continue;
+            }
+        };
+        for file in files {
+            match run_file(&file) {
+                Ok(outcomes) => report(&mut out, &mut summary, &file, &outcomes, args.verbose),
+                Err(e) => broken(&mut out, &mut summary, &e),
+            }
+        }
+    }
+    let _ = writeln!(out, "{} passed, {} failed", summary.passed, summary.failed);
+    summary
+}
+
+fn broken(out: &mut impl Write, summary: &mut Summary, error: &CliError) {
+    let _ = writeln!(out, "{error}");
+    summary.failed = summary.failed.saturating_add(1);
+    summary.broken_files = summary.broken_files.saturating_add(1);
+}
+
+/// A file as given, or every `*.json` below a directory, in sorted order.
+fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, CliError> {
+    let meta = std::fs::metadata(path).map_err(|e| CliError::io(path, e))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    walk(path, &mut files)?;
+    files.sort();
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| CliError::io(dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| CliError::io(dir, e))?.path();
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if path.extension().is_some_and(|ext| ext == "json") {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn run_file(file: &Path) -> Result<Vec<StepOutcome>, CliError> {
+    let scenario = Scenario::from_json(&read_text(file)?).map_err(|e| CliError::load(file, e))?;
+    scenario.run().map_err(|e| CliError::load(file, e))
+}
+
+fn report(
+    out: &mut impl Write,
+    summary: &mut Summary,
+    file: &Path,
+    outcomes: &[StepOutcome],
+    verbose: bool,
+) {
+    for outcome in outcomes {
+        // An error beside an allow (effects that would not apply) fails the step as well.
+        let passed = outcome.passed();
+        if passed {
+            summary.passed = summary.passed.saturating_add(1);
+        } else {
+            summary.failed = summary.failed.saturating_add(1);
+        }
+        if passed && !verbose {
+            continue;
+        }
+        let _ = writeln!(out, "{}", step_line(file, outcome, passed));
+    }
+}
+
+/// `<file>: step <i>: expected <e>, got <g>: <why>` and the note, if any.
+fn step_line(file: &Path, outcome: &StepOutcome, passed: bool) -> String {
+    let expected = match outcome.expected {
+        Expect::Allow => "allow",
+        Expect::Deny => "deny",
+    };
+    let (got, why) = match (&outcome.error, &outcome.verdict) {
+        (Some(error), _) => ("error", error.clone()),
+        (None, Some(v)) if v.is_allow() => ("allow", v.to_string()),
+        (None, Some(v)) => ("deny", v.to_string()),
+        (None, None) => ("error", String::from("no verdict")),
+    };
+    let head = match passed {
+        true => "ok, ",
+        false => "",
+    };
+    let mut line = format!(
+        "{}: step {}: {head}expected {expected}, got {got}: {why}",
+        file.display(),
+        outcome.index
+    );
+    if let Some(note) = &outcome.note {
+        line.push_str(&format!(" (note: {note})"));
+    }
+    line
+}
