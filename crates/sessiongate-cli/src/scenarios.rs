@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 /// Arguments of `sessiongate test`.
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Scenario files, or directories searched recursively for `*.json` files.
+    /// Scenario files, or directories searched recursively for `*.json` scenario files (JSON files
+    /// there without `steps`, such as sessions and transactions, are skipped).
     #[arg(value_name = "FILE|DIR", required = true)]
     paths: Vec<PathBuf>,
     /// Print passing steps too.
@@ -41,9 +42,13 @@ pub fn run(args: &TestArgs) -> Summary {
                 continue;
             }
         };
+        let explicit = files.len() == 1 && files.first().is_some_and(|f| f == path);
         for file in files {
-            match run_file(&file) {
-                Ok(outcomes) => report(&mut out, &mut summary, &file, &outcomes, args.verbose),
+            match run_file(&file, explicit) {
+                Ok(Some(outcomes)) => {
+                    report(&mut out, &mut summary, &file, &outcomes, args.verbose)
+                }
+                Ok(None) => {}
                 Err(e) => broken(&mut out, &mut summary, &e),
             }
         }
@@ -83,9 +88,26 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), CliError> {
     Ok(())
 }
 
-fn run_file(file: &Path) -> Result<Vec<StepOutcome>, CliError> {
-    let scenario = Scenario::from_json(&read_text(file)?).map_err(|e| CliError::load(file, e))?;
-    scenario.run().map_err(|e| CliError::load(file, e))
+/// Runs one file; `None` when a file found in a directory is not a scenario.
+fn run_file(file: &Path, explicit: bool) -> Result<Option<Vec<StepOutcome>>, CliError> {
+    let text = read_text(file)?;
+    if !explicit && !looks_like_scenario(&text) {
+        return Ok(None);
+    }
+    let scenario = Scenario::from_json(&text).map_err(|e| CliError::load(file, e))?;
+    scenario
+        .run()
+        .map(Some)
+        .map_err(|e| CliError::load(file, e))
+}
+
+/// A JSON object with `steps`; anything else that is valid JSON is another kind of file. Text
+/// that is not JSON at all is treated as a broken scenario, so it is reported, not skipped.
+fn looks_like_scenario(text: &str) -> bool {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(value) => value.get("steps").is_some(),
+        Err(_) => true,
+    }
 }
 
 fn report(

@@ -422,6 +422,8 @@ fn test_command_walks_directories_and_counts_broken_files() {
     fx.write_json("suite/b/one.json", &pass);
     fx.write_json("suite/a.json", &pass);
     fx.write("suite/readme.txt", "not a scenario");
+    // Sessions and transactions beside scenarios are skipped in a directory walk.
+    fx.write_json("suite/a/session.json", &pass["session"]);
     let mut bad = pass.clone();
     bad["session"]["actions"][0]["selector"] = json!("0xa9059c");
     let broken = fx.write_json("suite/c/broken.json", &bad);

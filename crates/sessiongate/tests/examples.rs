@@ -1,0 +1,207 @@
+//! The shipped examples in `examples/` stay true: every scenario step gets its expected verdict,
+//! each scenario embeds its folder's `session.json`, and the sample transactions the README
+//! checks with the CLI are allowed or denied as their names say.
+
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers: a failed expectation should panic"
+)]
+
+use sessiongate::scenario::{Expect, Scenario};
+use sessiongate::transaction::CallDocument;
+use sessiongate::{Call, Context, MemoryLedger, Session, Transaction};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+/// Every folder under `examples/` that holds a scenario, sorted for stable output.
+fn example_folders() -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = fs::read_dir(examples_dir())
+        .expect("examples/ exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.join("scenario.json").is_file())
+        .collect();
+    folders.sort();
+    folders
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn scenario(folder: &Path) -> Scenario {
+    let path = folder.join("scenario.json");
+    Scenario::from_json(&read(&path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The `tx-*.json` files of a folder, sorted.
+fn tx_files(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(folder)
+        .expect("example folder is readable")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("tx-") && n.ends_with(".json"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn at_least_five_examples() {
+    let folders = example_folders();
+    assert!(
+        folders.len() >= 5,
+        "only {} examples: {folders:?}",
+        folders.len()
+    );
+}
+
+#[test]
+fn every_scenario_step_gets_its_expected_verdict() {
+    let mut failures = Vec::new();
+    for folder in example_folders() {
+        let outcomes = scenario(&folder)
+            .run()
+            .unwrap_or_else(|e| panic!("{}: session does not load: {e}", folder.display()));
+        for outcome in &outcomes {
+            let verdict = outcome
+                .verdict
+                .as_ref()
+                .map_or_else(|| format!("error: {:?}", outcome.error), |v| v.to_string());
+            // Shown with --nocapture, to read each step's reason against its note.
+            println!("{} step {}: {verdict}", folder.display(), outcome.index);
+            if outcome.passed() {
+                continue;
+            }
+            failures.push(format!(
+                "{} step {} ({}): expected {:?}, got {verdict}",
+                folder.display(),
+                outcome.index,
+                outcome.note.as_deref().unwrap_or("no note"),
+                outcome.expected,
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_scenario_has_enough_steps_with_notes() {
+    for folder in example_folders() {
+        let s = scenario(&folder);
+        let count = |e: Expect| s.steps.iter().filter(|step| step.expect == e).count();
+        let batch = |e: Expect| {
+            s.steps
+                .iter()
+                .any(|step| step.expect == e && step.calls.is_some())
+        };
+        let name = folder.display();
+        assert!(
+            count(Expect::Allow) >= 4,
+            "{name}: fewer than 4 allow steps"
+        );
+        assert!(count(Expect::Deny) >= 4, "{name}: fewer than 4 deny steps");
+        assert!(batch(Expect::Allow), "{name}: no allowed batch");
+        assert!(batch(Expect::Deny), "{name}: no denied batch");
+        assert!(
+            s.steps.iter().all(|step| step.note.is_some()),
+            "{name}: a step has no note"
+        );
+        assert_eq!(s.chain_id, Some(1), "{name}: chain_id");
+        assert!(s.account.is_some(), "{name}: no account");
+    }
+}
+
+#[test]
+fn scenario_session_is_the_folders_session_json() {
+    for folder in example_folders() {
+        let path = folder.join("session.json");
+        let session: serde_json::Value = serde_json::from_str(&read(&path))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            scenario(&folder).session,
+            session,
+            "{}: scenario.json's session differs from session.json",
+            folder.display()
+        );
+    }
+}
+
+#[test]
+fn sample_transactions_get_the_verdict_their_names_say() {
+    for folder in example_folders() {
+        let s = scenario(&folder);
+        let session = Session::from_json(&read(&folder.join("session.json")))
+            .unwrap_or_else(|e| panic!("{}: {e}", folder.display()));
+        let ctx = Context {
+            now: s.steps.first().expect("a scenario has steps").now,
+            chain_id: s.chain_id.unwrap_or(1),
+            account: s.account,
+        };
+        let files = tx_files(&folder);
+        let named = |prefix: &str| {
+            files.iter().any(|f| {
+                f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(prefix))
+            })
+        };
+        assert!(
+            named("tx-allow.json"),
+            "{}: no tx-allow.json",
+            folder.display()
+        );
+        assert!(named("tx-deny-"), "{}: no tx-deny-*.json", folder.display());
+        for file in files {
+            let tx = Transaction::from_json(&read(&file))
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            let verdict = session.explain(&tx.as_calls(), &MemoryLedger::new(), &ctx);
+            let want_allow = file.ends_with("tx-allow.json");
+            assert_eq!(
+                verdict.is_allow(),
+                want_allow,
+                "{} at now {}: {verdict}",
+                file.display(),
+                ctx.now
+            );
+        }
+    }
+}
+
+#[test]
+fn fast_and_explain_paths_agree_on_every_step() {
+    for folder in example_folders() {
+        let s = scenario(&folder);
+        let session = Session::from_value(s.session.clone()).expect("example session loads");
+        let mut ledger = MemoryLedger::new();
+        for (index, step) in s.steps.iter().enumerate() {
+            let calls: Vec<Call<'_>> = match (&step.call, &step.calls) {
+                (Some(call), None) => vec![call.as_call()],
+                (None, Some(calls)) => calls.iter().map(CallDocument::as_call).collect(),
+                _ => panic!(
+                    "{} step {index}: examples use call or calls",
+                    folder.display()
+                ),
+            };
+            let ctx = Context {
+                now: step.now,
+                chain_id: s.chain_id.unwrap_or(1),
+                account: s.account,
+            };
+            let fast = session.check(&calls, &ledger, &ctx);
+            let full = session.explain(&calls, &ledger, &ctx);
+            let at = format!("{} step {index}", folder.display());
+            assert_eq!(fast.decision, full.decision, "{at}: {fast} vs {full}");
+            assert_eq!(fast.effects, full.effects, "{at}");
+            assert!(full.violations.len() >= fast.violations.len(), "{at}");
+            ledger.apply(&fast.effects).expect("effects fit the ledger");
+        }
+    }
+}
