@@ -69,8 +69,11 @@ impl JsonError {
             Some(at) if error.line() > 0 => full.get(..at).unwrap_or(&full).to_string(),
             _ => full,
         };
+        // serde_path_to_error names the document root `.`; we name it with the empty path.
+        let path = path.into();
+        let path = if path == "." { String::new() } else { path };
         Self {
-            path: path.into(),
+            path,
             message,
             line: error.line(),
             column: error.column(),
@@ -90,7 +93,7 @@ impl JsonError {
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.path.is_empty() && self.path != "." {
+        if !self.path.is_empty() {
             write!(f, "{}: ", self.path)?;
         }
         f.write_str(&self.message)?;

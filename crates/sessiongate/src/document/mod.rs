@@ -178,6 +178,7 @@ pub enum PolicyDocument {
     SpendLimit {
         /// The token contract.
         #[cfg_attr(feature = "schema", schemars(with = "String"))]
+        #[serde(deserialize_with = "target::deserialize_address")]
         token: Address,
         /// Largest cumulative amount, in the token's smallest unit.
         limit: Quantity,

@@ -122,7 +122,10 @@ impl schemars::JsonSchema for Quantity {
 
 /// One reference value of a rule as written: its meaning depends on the parameter's type, so it
 /// is parsed when the document is compiled, not here.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Integers beyond 64 bits are written as decimal strings (JSON readers take them as floats), so
+/// `Int(i)` and `Text` holding the decimal of `i` are equal: they mean the same reference value.
+#[derive(Clone, Debug, Eq)]
 pub enum Scalar {
     /// `true` or `false`.
     Bool(bool),
@@ -130,6 +133,20 @@ pub enum Scalar {
     Int(i128),
     /// A string: decimal (optionally negative), `0x` hex, an address, or `true`/`false`.
     Text(String),
+}
+
+impl PartialEq for Scalar {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Bool(a), Self::Bool(b)) => a == b,
+            (Self::Int(a), Self::Int(b)) => a == b,
+            (Self::Text(a), Self::Text(b)) => a == b,
+            (Self::Int(i), Self::Text(t)) | (Self::Text(t), Self::Int(i)) => {
+                t.parse::<i128>().is_ok_and(|parsed| parsed == *i) && !t.starts_with('+')
+            }
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for Scalar {
@@ -146,7 +163,11 @@ impl Serialize for Scalar {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Self::Bool(b) => serializer.serialize_bool(*b),
-            Self::Int(i) => serializer.serialize_i128(*i),
+            // JSON readers take integers beyond 64 bits as floats; a decimal string reads back exactly.
+            Self::Int(i) if i64::try_from(*i).is_ok() || u64::try_from(*i).is_ok() => {
+                serializer.serialize_i128(*i)
+            }
+            Self::Int(i) => serializer.collect_str(i),
             Self::Text(t) => serializer.serialize_str(t),
         }
     }

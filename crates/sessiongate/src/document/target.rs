@@ -39,6 +39,14 @@ impl<'de> Deserialize<'de> for Target {
     }
 }
 
+/// Deserializes an address with [`parse_address`]'s messages, for `#[serde(deserialize_with)]`.
+pub(crate) fn deserialize_address<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Address, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    parse_address(&text).map_err(de::Error::custom)
+}
+
 /// Parses a 0x-prefixed 20-byte hex address, with a message that says what is wrong.
 pub(crate) fn parse_address(text: &str) -> Result<Address, String> {
     use alloc::format;
