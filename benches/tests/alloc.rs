@@ -1,0 +1,152 @@
+//! Heap allocations of evaluation, counted by a wrapping global allocator: with a reused
+//! `Verdict`, an allowed transfer check allocates nothing once warmed up.
+
+use sessiongate::{Call, Mode, Reason, Session, Verdict};
+use sessiongate_benches::fixtures::*;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+/// `System`, counting the allocations (and reallocations) of the current thread, so tests
+/// running in parallel do not see each other's.
+struct Counting;
+
+thread_local! {
+    // Const-initialized and without a destructor: reading it never allocates.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count_one() {
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged; counting
+// touches only a thread-local cell.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: forwarded from the caller, who upholds `GlobalAlloc::alloc`'s contract.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: as for `alloc`.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: `ptr` was allocated by `System` through this wrapper with `layout`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` through this wrapper with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// How many allocations `f` makes on this thread.
+fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let out = f();
+    (ALLOCATIONS.with(Cell::get) - before, out)
+}
+
+fn session(other_actions: usize) -> Session {
+    Session::from_json(&transfer_session_json(other_actions)).unwrap()
+}
+
+/// Allocations of 100 `evaluate_into` runs after one warm-up, asserting each allows.
+fn steady_state_allocations(session: &Session, calls: &[Call<'_>]) -> usize {
+    let (ledger, ctx) = (ledger(), context());
+    let mut verdict = Verdict::default();
+    session.evaluate_into(calls, &ledger, &ctx, Mode::Fast, &mut verdict);
+    assert!(verdict.is_allow(), "{verdict}");
+    let (count, allowed) = allocations(|| {
+        (0..100).all(|_| {
+            session.evaluate_into(calls, &ledger, &ctx, Mode::Fast, &mut verdict);
+            verdict.is_allow()
+        })
+    });
+    assert!(allowed, "{verdict}");
+    assert_eq!(verdict.allowed_by.len(), calls.len());
+    assert!(!verdict.effects.is_empty());
+    count
+}
+
+#[test]
+fn counter_sees_allocations() {
+    let (count, v) = allocations(|| Vec::<u64>::with_capacity(std::hint::black_box(4)));
+    assert_eq!(count, 1);
+    drop(v);
+}
+
+#[test]
+fn single_transfer_allow_allocates_nothing() {
+    let data = allowed_calldata();
+    let count = steady_state_allocations(&session(0), &[token_call(&data)]);
+    assert_eq!(count, 0);
+}
+
+#[test]
+fn ten_thousand_action_allow_allocates_nothing() {
+    let data = allowed_calldata();
+    let many = session(9_999);
+    assert_eq!(many.action_count(), 10_000);
+    let count = steady_state_allocations(&many, &[token_call(&data)]);
+    assert_eq!(count, 0);
+}
+
+#[test]
+fn batch_of_ten_allow_allocates_nothing() {
+    let data = batch_calldata();
+    let calls = token_calls(&data);
+    assert_eq!(calls.len(), BATCH_LEN);
+    let count = steady_state_allocations(&session(0), &calls);
+    assert_eq!(count, 0);
+}
+
+/// `check` builds a fresh verdict: one buffer for `allowed_by`, one for `effects`.
+#[test]
+fn check_allocates_only_its_verdict_buffers() {
+    let one = session(0);
+    let (ledger, ctx) = (ledger(), context());
+    let data = allowed_calldata();
+    let calls = [token_call(&data)];
+    assert!(one.check(&calls, &ledger, &ctx).is_allow());
+    let (count, verdict) = allocations(|| one.check(&calls, &ledger, &ctx));
+    assert!(verdict.is_allow(), "{verdict}");
+    eprintln!("Session::check, allow: {count} allocations");
+    assert!(count <= 2, "{count} allocations");
+}
+
+/// A deny builds its violation (an `Expected` with a value list): allowed to allocate, and the
+/// reused verdict still allows without allocating afterwards.
+#[test]
+fn deny_may_allocate_and_the_verdict_stays_reusable() {
+    let one = session(0);
+    let (ledger, ctx) = (ledger(), context());
+    let (ok, over) = (allowed_calldata(), transfer_calldata(PAYEE, 10_000_001));
+    let (allowed, denied) = ([token_call(&ok)], [token_call(&over)]);
+    let mut verdict = Verdict::default();
+    let run = |calls: &[Call<'_>], verdict: &mut Verdict| {
+        allocations(|| one.evaluate_into(calls, &ledger, &ctx, Mode::Fast, verdict)).0
+    };
+    run(&allowed, &mut verdict);
+    run(&denied, &mut verdict);
+    let deny = run(&denied, &mut verdict);
+    eprintln!("evaluate_into, deny: {deny} allocations");
+    let allow = run(&allowed, &mut verdict);
+    assert_eq!(allow, 0);
+    assert!(verdict.is_allow(), "{verdict}");
+    run(&denied, &mut verdict);
+    assert!(!verdict.is_allow());
+    assert!(
+        matches!(verdict.violations[0].reason, Reason::Condition { .. }),
+        "{verdict}"
+    );
+}
