@@ -7,7 +7,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use sessiongate::calldata::{Selector, WordType, read_word};
 use sessiongate::document::Target;
-use sessiongate::{Ledger, LedgerKey, Mode, Session, Verdict};
+use sessiongate::{Ledger, Mode, Session, Verdict};
 use sessiongate_benches::fixtures::*;
 use std::hint::black_box;
 use std::sync::Arc;
@@ -84,9 +84,8 @@ fn ablation(c: &mut Criterion) {
 
 fn blocks(c: &mut Criterion) {
     let ledger = ledger();
-    let key: LedgerKey = serde_json::from_value(json!(SPEND_KEY)).expect("a key");
     c.bench_function("parts/ledger_read", |b| {
-        b.iter(|| black_box(&ledger).used(black_box(&key)))
+        b.iter(|| black_box(&ledger).used(black_box(SPEND_KEY)))
     });
     let label: Arc<str> = Arc::from(ACTION);
     c.bench_function("parts/arc_clone_drop", |b| {

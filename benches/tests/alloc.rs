@@ -128,22 +128,23 @@ fn check_allocates_only_its_verdict_buffers() {
 /// reused verdict still allows without allocating afterwards.
 #[test]
 fn deny_may_allocate_and_the_verdict_stays_reusable() {
+    // The verdict borrows from the session, so the helper names that lifetime.
+    fn run<'s>(s: &'s Session, calls: &[Call<'_>], verdict: &mut Verdict<'s>) -> usize {
+        let (ledger, ctx) = (ledger(), context());
+        allocations(|| s.evaluate_into(calls, &ledger, &ctx, Mode::Fast, verdict)).0
+    }
     let one = session(0);
-    let (ledger, ctx) = (ledger(), context());
     let (ok, over) = (allowed_calldata(), transfer_calldata(PAYEE, 10_000_001));
     let (allowed, denied) = ([token_call(&ok)], [token_call(&over)]);
     let mut verdict = Verdict::default();
-    let run = |calls: &[Call<'_>], verdict: &mut Verdict| {
-        allocations(|| one.evaluate_into(calls, &ledger, &ctx, Mode::Fast, verdict)).0
-    };
-    run(&allowed, &mut verdict);
-    run(&denied, &mut verdict);
-    let deny = run(&denied, &mut verdict);
+    run(&one, &allowed, &mut verdict);
+    run(&one, &denied, &mut verdict);
+    let deny = run(&one, &denied, &mut verdict);
     eprintln!("evaluate_into, deny: {deny} allocations");
-    let allow = run(&allowed, &mut verdict);
+    let allow = run(&one, &allowed, &mut verdict);
     assert_eq!(allow, 0);
     assert!(verdict.is_allow(), "{verdict}");
-    run(&denied, &mut verdict);
+    run(&one, &denied, &mut verdict);
     assert!(!verdict.is_allow());
     assert!(
         matches!(verdict.violations[0].reason, Reason::Condition { .. }),

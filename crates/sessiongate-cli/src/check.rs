@@ -41,7 +41,7 @@ pub struct CheckArgs {
 
 /// Loads the inputs, decides, prints the verdict (JSON on stdout, one sentence on stderr) and
 /// commits the effects when asked. Returns the verdict; errors are bad input.
-pub fn run(args: &CheckArgs) -> Result<Verdict, CliError> {
+pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
     let session = Session::from_json(&read_text(&args.session)?)
         .map_err(|e| CliError::load(&args.session, e))?;
     let tx =
@@ -67,7 +67,7 @@ pub fn run(args: &CheckArgs) -> Result<Verdict, CliError> {
             .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))?;
         save_ledger(path, &ledger)?;
     }
-    Ok(verdict)
+    Ok(verdict.into_owned())
 }
 
 fn system_now() -> u64 {

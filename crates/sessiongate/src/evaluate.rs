@@ -1,5 +1,6 @@
-//! Call(s) + compiled session + ledger + context → verdict. Never panics, never allocates on an
-//! allow over static parameters once the verdict's buffers have grown.
+//! Call(s) + compiled session + ledger + context → verdict. Never panics; an allow over static
+//! parameters allocates nothing once the verdict's buffers have grown, and touches no reference
+//! count: the verdict borrows every name and key from the session.
 
 // A violation's parts are built only on the deny path; boxing them would cost the allow path nothing
 // but add an allocation to every deny.
@@ -9,11 +10,13 @@
 )]
 
 use crate::calldata::{CallKind, WordType, read_word};
-use crate::limits::{Effect, Ledger, Limit, Policy, PolicyKind, TokenSpend, token_spend};
+use crate::limits::{
+    Effect, Ledger, LedgerKey, Limit, Policy, PolicyKind, TokenSpend, same_key, token_spend,
+};
 use crate::rules::Rule;
 use crate::session::{Action, Call, Context, Session};
 use crate::verdict::{Decision, Reason, Value, Verdict, Violation};
-use alloc::sync::Arc;
+use alloc::{borrow::Cow, vec::Vec};
 use alloy_primitives::{B256, U256};
 
 /// How much a verdict explains.
@@ -26,31 +29,32 @@ pub enum Mode {
     Explain,
 }
 
-pub(crate) struct Evaluator<'a, L: ?Sized> {
-    session: &'a Session,
-    ledger: &'a L,
-    ctx: &'a Context,
+pub(crate) struct Evaluator<'s, 'o, L: ?Sized> {
+    session: &'s Session,
+    ledger: &'o L,
+    ctx: &'o Context,
     mode: Mode,
-    out: &'a mut Verdict,
+    out: &'o mut Verdict<'s>,
 }
 
 /// Where a violation happened, before its reason is known.
 #[derive(Clone, Copy)]
 struct At<'s> {
     call: usize,
-    action: Option<&'s Arc<str>>,
+    action: Option<&'s str>,
 }
 
-/// The outcome of one check: `Err` carries the violation's parts.
-type Checked<'s> = Result<(), (Option<&'s Arc<str>>, Option<&'s Arc<str>>, Reason)>;
+/// A failed check's parts: the rule or policy path, the parameter, and the reason.
+type Failure<'s> = (Option<&'s str>, Option<&'s str>, Reason);
+type Checked<'s> = Result<(), Failure<'s>>;
 
-impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
+impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     pub(crate) fn new(
-        session: &'a Session,
-        ledger: &'a L,
-        ctx: &'a Context,
+        session: &'s Session,
+        ledger: &'o L,
+        ctx: &'o Context,
         mode: Mode,
-        out: &'a mut Verdict,
+        out: &'o mut Verdict<'s>,
     ) -> Self {
         Self {
             session,
@@ -94,11 +98,11 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
 
     /// Tries the call's candidate actions in order; true when one allows it.
     fn call(&mut self, index: usize, call: &Call<'_>) -> bool {
+        let kind = CallKind::of(call.data);
         let here = At {
             call: index,
             action: None,
         };
-        let kind = CallKind::of(call.data);
         if let CallKind::Truncated(len) = kind {
             self.push(here, (None, None, Reason::TruncatedSelector { len }));
             return false;
@@ -110,10 +114,10 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
             tried = true;
             let effects = self.out.effects.len();
             let before = self.out.violations.len();
-            if self.action(index, action, call) {
+            if self.action(index, action, call, kind) {
                 // Earlier candidates' failures do not matter once one allows the call.
                 self.out.violations.truncate(first);
-                self.out.allowed_by.push(action.label.clone());
+                self.out.allowed_by.push(Cow::Borrowed(&action.label));
                 return true;
             }
             self.out.effects.truncate(effects);
@@ -142,7 +146,13 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
     }
 
     /// Checks one action and the session's policies against a call; true when all pass.
-    fn action(&mut self, index: usize, action: &'a Action, call: &Call<'_>) -> bool {
+    fn action(
+        &mut self,
+        index: usize,
+        action: &'s Action,
+        call: &Call<'_>,
+        kind: CallKind,
+    ) -> bool {
         let at = At {
             call: index,
             action: Some(&action.label),
@@ -160,14 +170,14 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
             if !ok && self.mode == Mode::Fast {
                 return false;
             }
-            let result = self.policy(policy, call);
+            let result = self.policy(policy, call, kind);
             ok &= self.record(at, result);
         }
         ok
     }
 
     /// The static head of a signature: long enough, and every word valid for its type.
-    fn head(&mut self, at: At<'a>, action: &'a Action, data: &[u8]) -> bool {
+    fn head(&mut self, at: At<'s>, action: &'s Action, data: &[u8]) -> bool {
         if data.len() < action.min_len {
             let reason = Reason::ShortCalldata {
                 needed: action.min_len,
@@ -189,8 +199,8 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
         ok
     }
 
-    fn rule(&mut self, rule: &'a Rule, data: &[u8]) -> Checked<'a> {
-        let fail = |reason| Err((Some(&rule.path), Some(&rule.param), reason));
+    fn rule(&mut self, rule: &'s Rule, data: &[u8]) -> Checked<'s> {
+        let fail = |reason| Err((Some(&*rule.path), Some(&*rule.param), reason));
         let Some(word) = read_word(data, rule.at) else {
             let needed = rule.at.saturating_add(32);
             return fail(Reason::ShortCalldata {
@@ -198,7 +208,8 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
                 len: data.len(),
             });
         };
-        if !rule.ty.is_valid(&word) {
+        // A word the signature's head already validated needs no second look.
+        if rule.validate && !rule.ty.is_valid(&word) {
             return fail(dirty(rule.ty, rule.at.saturating_sub(4), word));
         }
         if !rule.check.holds(&word, rule.ty.is_signed()) {
@@ -214,8 +225,8 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
         }
     }
 
-    fn policy(&mut self, policy: &'a Policy, call: &Call<'_>) -> Checked<'a> {
-        let fail = |reason| Err((Some(&policy.path), None, reason));
+    fn policy(&mut self, policy: &'s Policy, call: &Call<'_>, kind: CallKind) -> Checked<'s> {
+        let fail = |reason| Err((Some(&*policy.path), None, reason));
         let now = self.ctx.now;
         match &policy.kind {
             PolicyKind::Sudo => Ok(()),
@@ -241,7 +252,7 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
             PolicyKind::UsageLimit(limit) => self.charge(limit, U256::from(1u8)).or_else(fail),
             PolicyKind::SpendLimit { token, .. } if *token != call.to => Ok(()),
             PolicyKind::SpendLimit { token, limit } => {
-                match token_spend(call.data, self.ctx.account) {
+                match token_spend(call.data, kind, self.ctx.account) {
                     TokenSpend::Amount(amount) => self.charge(limit, amount).or_else(fail),
                     TokenSpend::Short { needed } => fail(Reason::ShortCalldata {
                         needed,
@@ -261,12 +272,12 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
 
     /// Adds `amount` to a limit's counter as a pending effect, if the cap allows it. What is used
     /// is the ledger's amount plus what earlier calls of this batch already added.
-    fn charge(&mut self, limit: &Limit, amount: U256) -> Result<(), Reason> {
+    fn charge(&mut self, limit: &'s Limit, amount: U256) -> Result<(), Reason> {
         let pending = self
             .out
             .effects
             .iter()
-            .filter(|e| e.key.same(&limit.key))
+            .filter(|e| same_key(e.key.as_str(), &limit.key))
             .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
         let recorded = self.ledger.used(&limit.key);
         let Some(used) = pending.and_then(|p| p.checked_add(recorded)) else {
@@ -288,10 +299,8 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
             }),
             Some(_) => {
                 if !amount.is_zero() {
-                    self.out.effects.push(Effect {
-                        key: limit.key.clone(),
-                        add: amount,
-                    });
+                    let key = LedgerKey::borrowed(&limit.key);
+                    self.out.effects.push(Effect { key, add: amount });
                 }
                 Ok(())
             }
@@ -299,26 +308,22 @@ impl<'a, L: Ledger + ?Sized> Evaluator<'a, L> {
     }
 
     /// Records a failed check as a violation; returns whether the check passed.
-    fn record(&mut self, at: At<'a>, result: Checked<'a>) -> bool {
+    fn record(&mut self, at: At<'s>, result: Checked<'s>) -> bool {
         match result {
             Ok(()) => true,
-            Err(parts) => {
-                self.push(at, parts);
+            Err(failure) => {
+                self.push(at, failure);
                 false
             }
         }
     }
 
-    fn push(
-        &mut self,
-        at: At<'_>,
-        (source, param, reason): (Option<&Arc<str>>, Option<&Arc<str>>, Reason),
-    ) {
+    fn push(&mut self, at: At<'s>, (source, param, reason): Failure<'s>) {
         self.out.violations.push(Violation {
             call: at.call,
-            action: at.action.cloned(),
-            source: source.cloned(),
-            param: param.cloned(),
+            action: at.action.map(Cow::Borrowed),
+            source: source.map(Cow::Borrowed),
+            param: param.map(Cow::Borrowed),
             reason,
         });
     }
@@ -333,11 +338,12 @@ fn dirty(ty: WordType, offset: usize, word: U256) -> Reason {
 }
 
 /// Folds effects on the same counter into one, in key order, without allocating.
-fn merge_effects(effects: &mut alloc::vec::Vec<Effect>) {
+#[inline]
+fn merge_effects(effects: &mut Vec<Effect<'_>>) {
     if effects.len() > 1 {
         effects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         effects.dedup_by(|later, kept| {
-            let same = later.key.same(&kept.key);
+            let same = same_key(later.key.as_str(), kept.key.as_str());
             if same {
                 // Cannot overflow: every total was checked against its cap while charging.
                 kept.add = kept.add.saturating_add(later.add);

@@ -72,7 +72,7 @@ pub struct StepOutcome {
     pub expected: Expect,
     /// The verdict, when the step could be evaluated.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verdict: Option<Verdict>,
+    pub verdict: Option<Verdict<'static>>,
     /// Why the step could not be evaluated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -126,7 +126,7 @@ impl Scenario {
                                 .map(|e| alloc::format!("{e}")),
                             false => None,
                         };
-                        (Some(verdict), error)
+                        (Some(verdict.into_owned()), error)
                     }
                     Err(message) => (None, Some(String::from(message))),
                 };

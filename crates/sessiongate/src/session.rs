@@ -7,7 +7,7 @@ use crate::evaluate::{Evaluator, Mode};
 use crate::limits::{Ledger, Policy};
 use crate::rules::Rule;
 use crate::verdict::Verdict;
-use alloc::{boxed::Box, sync::Arc};
+use alloc::boxed::Box;
 use alloy_primitives::{Address, U256, map::HashMap};
 
 /// What a call is: its target, native value and calldata.
@@ -48,7 +48,7 @@ pub(crate) enum SelectorMatch {
 #[derive(Clone, Debug)]
 pub(crate) struct Action {
     /// Its name, or `actions[i]`.
-    pub(crate) label: Arc<str>,
+    pub(crate) label: Box<str>,
     pub(crate) target: Target,
     pub(crate) selector: SelectorMatch,
     /// Minimum calldata length when a signature gives the head layout (else 0).
@@ -57,6 +57,40 @@ pub(crate) struct Action {
     pub(crate) head: Box<[HeadWord]>,
     pub(crate) rules: Box<[Rule]>,
     pub(crate) policies: Box<[Policy]>,
+}
+
+/// A (target, selector) pair packed into integers, so the index hashes three machine words
+/// instead of a byte slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct IndexKey {
+    address_head: u128,
+    address_tail_selector: u64,
+    tags: u8,
+}
+
+impl IndexKey {
+    #[inline]
+    pub(crate) fn new(target: Target, selector: SelectorMatch) -> Self {
+        let (address, any_target) = match target {
+            Target::Any => (Address::ZERO, 1u8),
+            Target::Address(a) => (a, 0u8),
+        };
+        let (selector, kind) = match selector {
+            SelectorMatch::Any => ([0u8; 4], 0u8),
+            SelectorMatch::Native => ([0u8; 4], 2u8),
+            SelectorMatch::Function(s) => (s.0, 4u8),
+        };
+        let bytes = address.0.0;
+        let head = bytes.first_chunk::<16>().copied().unwrap_or_default();
+        let tail = bytes.last_chunk::<4>().copied().unwrap_or_default();
+        let tail_selector = u64::from(u32::from_be_bytes(tail)).wrapping_shl(32)
+            | u64::from(u32::from_be_bytes(selector));
+        Self {
+            address_head: u128::from_be_bytes(head),
+            address_tail_selector: tail_selector,
+            tags: any_target | kind,
+        }
+    }
 }
 
 /// Where a (target, selector) key's actions sit in [`Session::order`].
@@ -70,11 +104,11 @@ pub(crate) struct Span {
 /// [`Session::compile`]; it is immutable and can be shared between threads.
 #[derive(Clone, Debug)]
 pub struct Session {
-    pub(crate) name: Option<Arc<str>>,
+    pub(crate) name: Option<Box<str>>,
     pub(crate) chain_id: Option<u64>,
     pub(crate) policies: Box<[Policy]>,
     pub(crate) actions: Box<[Action]>,
-    pub(crate) index: HashMap<(Target, SelectorMatch), Span>,
+    pub(crate) index: HashMap<IndexKey, Span>,
     /// Action indices grouped by key, in document order within a key.
     pub(crate) order: Box<[u32]>,
     pub(crate) any_target: bool,
@@ -118,7 +152,7 @@ impl Session {
         calls: &[Call<'_>],
         ledger: &L,
         ctx: &Context,
-    ) -> Verdict {
+    ) -> Verdict<'_> {
         let mut verdict = Verdict::default();
         self.evaluate_into(calls, ledger, ctx, Mode::Fast, &mut verdict);
         verdict
@@ -131,7 +165,7 @@ impl Session {
         calls: &[Call<'_>],
         ledger: &L,
         ctx: &Context,
-    ) -> Verdict {
+    ) -> Verdict<'_> {
         let mut verdict = Verdict::default();
         self.evaluate_into(calls, ledger, ctx, Mode::Explain, &mut verdict);
         verdict
@@ -139,13 +173,13 @@ impl Session {
 
     /// Evaluates into a verdict the caller reuses: once its buffers have grown, an allow on
     /// static parameters allocates nothing.
-    pub fn evaluate_into<L: Ledger + ?Sized>(
-        &self,
+    pub fn evaluate_into<'s, L: Ledger + ?Sized>(
+        &'s self,
         calls: &[Call<'_>],
         ledger: &L,
         ctx: &Context,
         mode: Mode,
-        out: &mut Verdict,
+        out: &mut Verdict<'s>,
     ) {
         Evaluator::new(self, ledger, ctx, mode, out).run(calls);
     }
@@ -159,20 +193,25 @@ impl Session {
             CallKind::Truncated(_) => SelectorMatch::Any,
         };
         let exact = Target::Address(to);
-        let keys = [
-            Some((exact, selector)),
-            self.any_selector.then_some((exact, SelectorMatch::Any)),
-            self.any_target.then_some((Target::Any, selector)),
-            (self.any_target && self.any_selector).then_some((Target::Any, SelectorMatch::Any)),
+        let group = |target, selector| {
+            let span = self.index.get(&IndexKey::new(target, selector))?;
+            let start = span.start as usize;
+            self.order
+                .get(start..start.saturating_add(span.len as usize))
+        };
+        // Wildcard groups are looked up only when the session has wildcards.
+        let wild = self.any_target || self.any_selector;
+        let groups = [
+            group(exact, selector),
+            wild.then(|| group(exact, SelectorMatch::Any)).flatten(),
+            wild.then(|| group(Target::Any, selector)).flatten(),
+            wild.then(|| group(Target::Any, SelectorMatch::Any))
+                .flatten(),
         ];
-        keys.into_iter()
+        groups
+            .into_iter()
             .flatten()
-            .filter_map(|key| self.index.get(&key))
-            .flat_map(|span| {
-                let start = span.start as usize;
-                let end = start.saturating_add(span.len as usize);
-                self.order.get(start..end).unwrap_or_default()
-            })
+            .flatten()
             .filter_map(|&i| self.actions.get(i as usize))
     }
 }

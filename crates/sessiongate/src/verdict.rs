@@ -5,7 +5,7 @@
 use crate::calldata::{Selector, WordType};
 use crate::limits::Effect;
 use crate::rules::Op;
-use alloc::{sync::Arc, vec::Vec};
+use alloc::{borrow::Cow, vec::Vec};
 use alloy_primitives::{Address, B256, I256, U256};
 use core::fmt;
 use serde::{Serialize, Serializer};
@@ -21,27 +21,30 @@ pub enum Decision {
     Deny,
 }
 
-/// The answer to one evaluation.
+/// The answer to one evaluation. It borrows names and keys from the session it came from, so an
+/// allow costs no allocation or reference counting; [`Verdict::into_owned`] detaches it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Verdict {
+pub struct Verdict<'s> {
     /// Allow or deny.
     pub decision: Decision,
     /// For each call, the action that allowed it (allow only).
-    pub allowed_by: Vec<Arc<str>>,
+    pub allowed_by: Vec<Cow<'s, str>>,
     /// Why it was denied; at least one entry on deny, none on allow.
-    pub violations: Vec<Violation>,
+    pub violations: Vec<Violation<'s>>,
     /// What to add to which ledger counter (allow only): apply with
     /// [`MemoryLedger::apply`](crate::MemoryLedger::apply) or your own store.
-    pub effects: Vec<Effect>,
+    pub effects: Vec<Effect<'s>>,
 }
 
-impl Verdict {
+impl Verdict<'_> {
     /// Whether the decision is allow.
+    #[inline]
     pub fn is_allow(&self) -> bool {
         self.decision == Decision::Allow
     }
 
     /// Empties the verdict but keeps its buffers, so a reused verdict does not allocate.
+    #[inline]
     pub fn clear(&mut self) {
         self.decision = Decision::Deny;
         self.allowed_by.clear();
@@ -50,7 +53,27 @@ impl Verdict {
     }
 }
 
-impl fmt::Display for Verdict {
+impl Verdict<'_> {
+    /// The same verdict, owning its names and keys, to keep after the session is gone.
+    pub fn into_owned(self) -> Verdict<'static> {
+        Verdict {
+            decision: self.decision,
+            allowed_by: self.allowed_by.into_iter().map(owned).collect(),
+            violations: self
+                .violations
+                .into_iter()
+                .map(Violation::into_owned)
+                .collect(),
+            effects: self.effects.into_iter().map(Effect::into_owned).collect(),
+        }
+    }
+}
+
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+impl fmt::Display for Verdict<'_> {
     /// One plain sentence: `allow: …` or `deny: ` and the first violation, with a count of the rest.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.decision, self.violations.first()) {
@@ -76,23 +99,36 @@ impl fmt::Display for Verdict {
 
 /// One reason a call was denied.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Violation {
+pub struct Violation<'s> {
     /// Index of the call in the batch (0 for a single call).
     pub call: usize,
     /// The action that was tried, when one matched.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Arc<str>>,
+    pub action: Option<Cow<'s, str>>,
     /// The document path of the rule or policy that failed, e.g. `actions[0].rules[1]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Arc<str>>,
+    pub source: Option<Cow<'s, str>>,
     /// The parameter involved: its name, `param N`, or `offset N`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub param: Option<Arc<str>>,
+    pub param: Option<Cow<'s, str>>,
     /// What went wrong, with the numbers.
     pub reason: Reason,
 }
 
-impl fmt::Display for Violation {
+impl Violation<'_> {
+    /// The same violation, owning its names.
+    pub fn into_owned(self) -> Violation<'static> {
+        Violation {
+            call: self.call,
+            action: self.action.map(owned),
+            source: self.source.map(owned),
+            param: self.param.map(owned),
+            reason: self.reason,
+        }
+    }
+}
+
+impl fmt::Display for Violation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "call {}", self.call)?;
         if let Some(action) = &self.action {

@@ -56,7 +56,12 @@ fn ctx(now: u64) -> Context {
 
 /// Runs `check` and `explain` on a batch and returns the fast verdict, after checking that both
 /// reach the same decision and, on allow, the same effects.
-fn evaluate(s: &Session, calls: &[Call<'_>], ledger: &MemoryLedger, ctx: &Context) -> Verdict {
+fn evaluate<'s>(
+    s: &'s Session,
+    calls: &[Call<'_>],
+    ledger: &MemoryLedger,
+    ctx: &Context,
+) -> Verdict<'s> {
     let fast = s.check(calls, ledger, ctx);
     let full = s.explain(calls, ledger, ctx);
     assert_eq!(fast.decision, full.decision, "fast {fast} / explain {full}");
@@ -69,7 +74,13 @@ fn evaluate(s: &Session, calls: &[Call<'_>], ledger: &MemoryLedger, ctx: &Contex
     fast
 }
 
-fn call_at(s: &Session, to: Address, value: u64, data: &[u8], ledger: &MemoryLedger) -> Verdict {
+fn call_at<'s>(
+    s: &'s Session,
+    to: Address,
+    value: u64,
+    data: &[u8],
+    ledger: &MemoryLedger,
+) -> Verdict<'s> {
     let call = Call {
         to,
         value: U256::from(value),
@@ -78,7 +89,7 @@ fn call_at(s: &Session, to: Address, value: u64, data: &[u8], ledger: &MemoryLed
     evaluate(s, &[call], ledger, &ctx(100))
 }
 
-fn call(s: &Session, data: &[u8]) -> Verdict {
+fn call<'s>(s: &'s Session, data: &[u8]) -> Verdict<'s> {
     call_at(s, TARGET, 0, data, &MemoryLedger::new())
 }
 
@@ -105,7 +116,7 @@ fn assert_allowed(v: &Verdict) {
 }
 
 #[track_caller]
-fn first_reason(v: &Verdict) -> &Reason {
+fn first_reason<'v>(v: &'v Verdict<'_>) -> &'v Reason {
     assert!(!v.is_allow(), "expected a deny");
     &v.violations[0].reason
 }
@@ -527,7 +538,7 @@ fn policy_session(session: Json, action: Json) -> Session {
     }))
 }
 
-fn pay(value: u64, ledger: &MemoryLedger, s: &Session) -> Verdict {
+fn pay<'s>(value: u64, ledger: &MemoryLedger, s: &'s Session) -> Verdict<'s> {
     call_at(s, TARGET, value, &[], ledger)
 }
 
@@ -634,7 +645,7 @@ fn spend_limit_equal_over_overflow() {
     let mut ledger = MemoryLedger::new();
     ledger.set(key, U256::from(50));
     let send = |amount: u64, ledger: &MemoryLedger, s: &Session| {
-        call_at(s, TARGET, 0, &transfer(A1, U256::from(amount)), ledger)
+        call_at(s, TARGET, 0, &transfer(A1, U256::from(amount)), ledger).into_owned()
     };
     assert_effect(&send(50, &ledger, &s), key, 50);
     assert_exceeded(&send(51, &ledger, &s), 100, 50, 51);
@@ -659,7 +670,7 @@ fn rule_budget_equal_over_overflow() {
     let mut ledger = MemoryLedger::new();
     ledger.set(key, U256::from(60));
     let send = |amount: u64, ledger: &MemoryLedger, s: &Session| {
-        call_at(s, TARGET, 0, &transfer(A1, U256::from(amount)), ledger)
+        call_at(s, TARGET, 0, &transfer(A1, U256::from(amount)), ledger).into_owned()
     };
     assert_effect(&send(40, &ledger, &s), key, 40);
     let v = send(41, &ledger, &s);
@@ -974,7 +985,8 @@ fn anything() -> Session {
 
 #[test]
 fn empty_batch_is_denied() {
-    let v = evaluate(&anything(), &[], &MemoryLedger::new(), &ctx(0));
+    let session = anything();
+    let v = evaluate(&session, &[], &MemoryLedger::new(), &ctx(0));
     assert_eq!(*first_reason(&v), Reason::EmptyBatch);
 }
 

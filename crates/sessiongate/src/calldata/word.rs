@@ -40,10 +40,14 @@ impl WordType {
     }
 
     /// Whether `word` is a valid encoding of this type, as Solidity's ABI decoder checks it.
+    #[inline]
     pub fn is_valid(self, word: &U256) -> bool {
+        let [_, _, limb2, limb3] = *word.as_limbs();
         match self {
-            Self::Address => word.wrapping_shr(160).is_zero(),
+            // Limbs are little-endian: an address leaves the top 96 bits zero.
+            Self::Address => limb3 == 0 && limb2 <= u64::from(u32::MAX),
             Self::Bool => *word <= U256::from(1u8),
+            Self::Uint(256) | Self::Int(256) | Self::FixedBytes(32) => true,
             Self::Uint(bits) => word.wrapping_shr(usize::from(bits)).is_zero(),
             Self::Int(bits) => {
                 let bits = usize::from(bits);
@@ -55,12 +59,15 @@ impl WordType {
                     high.is_zero()
                 }
             }
-            Self::FixedBytes(len) => word.wrapping_shl(usize::from(len) * 8).is_zero(),
+            Self::FixedBytes(len) => word
+                .wrapping_shl(usize::from(len).saturating_mul(8))
+                .is_zero(),
         }
     }
 
     /// Whether every 32-byte word is a valid encoding (uint256, int256, bytes32): such words need
     /// no validity check.
+    #[inline]
     pub fn accepts_any_word(self) -> bool {
         matches!(
             self,
@@ -74,6 +81,7 @@ impl WordType {
     }
 
     /// Whether values of this type compare as two's-complement signed numbers.
+    #[inline]
     pub fn is_signed(self) -> bool {
         matches!(self, Self::Int(_))
     }

@@ -5,14 +5,13 @@ use super::{
     Scalar, SessionDocument, Target, parse_u256,
 };
 use crate::calldata::{Selector, Signature, WordType};
-use crate::limits::{LedgerKey, Limit, Policy, PolicyKind};
+use crate::limits::{Limit, Policy, PolicyKind};
 use crate::rules::{Check, Rule};
-use crate::session::{Action, SelectorMatch, Session, Span};
+use crate::session::{Action, IndexKey, SelectorMatch, Session, Span};
 use alloc::{
     boxed::Box,
     format,
     string::{String, ToString},
-    sync::Arc,
     vec::Vec,
 };
 use alloy_primitives::{I256, U256, hex, map::HashMap};
@@ -46,7 +45,7 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
     }
     let (index, order) = build_index(&actions)?;
     Ok(Session {
-        name: doc.name.as_deref().map(Arc::from),
+        name: doc.name.as_deref().map(Box::from),
         chain_id: doc.chain_id,
         any_target: actions.iter().any(|a| a.target == Target::Any),
         any_selector: actions.iter().any(|a| a.selector == SelectorMatch::Any),
@@ -58,14 +57,14 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
 }
 
 /// Groups action indices by (target, selector), keeping document order within a group.
-type Index = HashMap<(Target, SelectorMatch), Span>;
+type Index = HashMap<IndexKey, Span>;
 
 fn build_index(actions: &[Action]) -> Result<(Index, Box<[u32]>)> {
-    let mut groups: HashMap<(Target, SelectorMatch), Vec<u32>> = HashMap::default();
+    let mut groups: HashMap<IndexKey, Vec<u32>> = HashMap::default();
     for (i, action) in actions.iter().enumerate() {
         let i = u32::try_from(i).map_err(|_| LoadError::invalid("actions", "too many actions"))?;
         groups
-            .entry((action.target, action.selector))
+            .entry(IndexKey::new(action.target, action.selector))
             .or_default()
             .push(i);
     }
@@ -89,10 +88,10 @@ fn action(i: usize, doc: &ActionDocument) -> Result<Action> {
         }
         None => format!("actions/{i}"),
     };
-    let label: Arc<str> = doc
+    let label: Box<str> = doc
         .name
         .as_deref()
-        .map_or_else(|| Arc::from(path.as_str()), Arc::from);
+        .map_or_else(|| Box::from(path.as_str()), Box::from);
     let (selector, signature) =
         selector(&doc.selector).map_err(|m| LoadError::invalid(format!("{path}.selector"), m))?;
     if doc.rules.is_empty() && doc.policies.is_empty() {
@@ -168,6 +167,8 @@ struct Slot {
     offset: usize,
     ty: WordType,
     label: String,
+    /// The action's signature head check already validates this word.
+    in_head: bool,
 }
 
 fn rule(
@@ -197,16 +198,17 @@ fn rule(
             return Err(LoadError::invalid(at("budget"), message));
         }
         Some(cap) => Some(Limit {
-            key: LedgerKey::new(format!("{key_scope}/rules[{r}]")),
+            key: format!("{key_scope}/rules[{r}]").into(),
             cap: cap.0,
         }),
         None => None,
     };
     Ok(Rule {
-        path: Arc::from(path.as_str()),
-        param: Arc::from(slot.label.as_str()),
+        path: path.as_str().into(),
+        param: slot.label.as_str().into(),
         at: slot.offset.saturating_add(4),
         ty: slot.ty,
+        validate: !slot.in_head && !slot.ty.accepts_any_word(),
         check,
         budget,
     })
@@ -240,6 +242,7 @@ fn slot(
             offset: usize::try_from(offset).map_err(|_| ("offset", "offset too large".into()))?,
             ty: raw_type()?,
             label: format!("offset {offset}"),
+            in_head: false,
         }),
         (Some(param), None) => match signature {
             Some(sig) => signature_slot(sig, param, doc.ty.is_some()),
@@ -248,6 +251,7 @@ fn slot(
                     offset: usize::try_from(i.saturating_mul(32)).unwrap_or(usize::MAX),
                     ty: raw_type()?,
                     label: format!("param {i}"),
+                    in_head: false,
                 }),
                 ParamRef::Index(i) => Err(("param", format!("index {i} is too large"))),
                 ParamRef::Name(name) => Err((
@@ -315,6 +319,7 @@ fn signature_slot(
         offset: p.offset,
         ty,
         label,
+        in_head: true,
     })
 }
 
@@ -440,7 +445,7 @@ fn policies(docs: &[PolicyDocument], path: &str, key_scope: &str) -> Result<Box<
         .enumerate()
         .map(|(p, doc)| {
             let path = format!("{path}[{p}]");
-            let key = || LedgerKey::new(format!("{key_scope}/policies[{p}]"));
+            let key = || format!("{key_scope}/policies[{p}]").into_boxed_str();
             let kind = match doc {
                 PolicyDocument::Sudo => PolicyKind::Sudo,
                 PolicyDocument::TimeWindow {
@@ -477,7 +482,7 @@ fn policies(docs: &[PolicyDocument], path: &str, key_scope: &str) -> Result<Box<
                 },
             };
             Ok(Policy {
-                path: Arc::from(path.as_str()),
+                path: path.as_str().into(),
                 kind,
             })
         })

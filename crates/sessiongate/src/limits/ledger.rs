@@ -1,18 +1,25 @@
 use crate::document::Quantity;
-use alloc::{collections::BTreeMap, string::String, sync::Arc};
+use alloc::{borrow::Cow, collections::BTreeMap, string::String};
 use alloy_primitives::U256;
-use core::{borrow::Borrow, fmt};
+use core::fmt;
 use serde::{Deserialize, Serialize};
 
 /// The name of one cumulative counter: a stable, printable path such as
 /// `session/policies[0]` or `actions/pay/rules[1]`, so a caller can store usage anywhere.
+/// Verdicts borrow keys from their session; [`LedgerKey::into_owned`] detaches one.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct LedgerKey(Arc<str>);
+pub struct LedgerKey<'s>(#[serde(borrow)] Cow<'s, str>);
 
-impl LedgerKey {
-    pub(crate) fn new(text: impl Into<Arc<str>>) -> Self {
-        Self(text.into())
+impl<'s> LedgerKey<'s> {
+    /// A key borrowed from a compiled session.
+    pub(crate) fn borrowed(text: &'s str) -> Self {
+        Self(Cow::Borrowed(text))
+    }
+
+    /// An owned key.
+    pub fn new(text: impl Into<String>) -> LedgerKey<'static> {
+        LedgerKey(Cow::Owned(text.into()))
     }
 
     /// The key as text.
@@ -20,39 +27,48 @@ impl LedgerKey {
         &self.0
     }
 
-    /// Cheap identity test first: keys of one compiled session share their allocation.
-    #[inline]
-    pub(crate) fn same(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    /// The same key, owning its text.
+    pub fn into_owned(self) -> LedgerKey<'static> {
+        LedgerKey(Cow::Owned(self.0.into_owned()))
     }
 }
 
-impl Borrow<str> for LedgerKey {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for LedgerKey {
+impl fmt::Display for LedgerKey<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl fmt::Debug for LedgerKey {
+impl fmt::Debug for LedgerKey<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&*self.0, f)
     }
 }
 
+/// Whether two key texts are the same key; compiled keys are compared by address first.
+#[inline]
+pub(crate) fn same_key(a: &str, b: &str) -> bool {
+    core::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() || a == b
+}
+
 /// What an allowed verdict adds to one counter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Effect {
+pub struct Effect<'s> {
     /// The counter.
-    pub key: LedgerKey,
+    pub key: LedgerKey<'s>,
     /// The amount to add.
     #[serde(serialize_with = "decimal")]
     pub add: U256,
+}
+
+impl Effect<'_> {
+    /// The same effect, owning its key.
+    pub fn into_owned(self) -> Effect<'static> {
+        Effect {
+            key: self.key.into_owned(),
+            add: self.add,
+        }
+    }
 }
 
 fn decimal<S: serde::Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
@@ -62,11 +78,11 @@ fn decimal<S: serde::Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S
 /// Read access to usage so far. Keys the ledger has never seen read as zero.
 pub trait Ledger {
     /// How much of the counter `key` is used.
-    fn used(&self, key: &LedgerKey) -> U256;
+    fn used(&self, key: &str) -> U256;
 }
 
 impl<L: Ledger + ?Sized> Ledger for &L {
-    fn used(&self, key: &LedgerKey) -> U256 {
+    fn used(&self, key: &str) -> U256 {
         (**self).used(key)
     }
 }
@@ -83,7 +99,7 @@ pub struct MemoryLedger {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("counter `{key}` would overflow 2^256-1")]
 pub struct LedgerError {
-    key: LedgerKey,
+    key: String,
 }
 
 impl MemoryLedger {
@@ -103,12 +119,12 @@ impl MemoryLedger {
     }
 
     /// Adds every effect, or none if any would overflow.
-    pub fn apply(&mut self, effects: &[Effect]) -> Result<(), LedgerError> {
+    pub fn apply(&mut self, effects: &[Effect<'_>]) -> Result<(), LedgerError> {
         let mut next = self.entries.clone();
         for effect in effects {
             let slot = next.entry(effect.key.as_str().into()).or_default();
             slot.0 = slot.0.checked_add(effect.add).ok_or_else(|| LedgerError {
-                key: effect.key.clone(),
+                key: effect.key.as_str().into(),
             })?;
         }
         self.entries = next;
@@ -123,8 +139,8 @@ impl MemoryLedger {
 
 impl Ledger for MemoryLedger {
     #[inline]
-    fn used(&self, key: &LedgerKey) -> U256 {
-        self.get(key.as_str())
+    fn used(&self, key: &str) -> U256 {
+        self.get(key)
     }
 }
 

@@ -4,5 +4,6 @@
 mod ledger;
 mod policy;
 
+pub(crate) use ledger::same_key;
 pub use ledger::{Effect, Ledger, LedgerError, LedgerKey, MemoryLedger};
 pub(crate) use policy::{Limit, Policy, PolicyKind, TokenSpend, token_spend};

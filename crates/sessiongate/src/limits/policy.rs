@@ -1,20 +1,19 @@
-use super::LedgerKey;
 use crate::calldata::{CallKind, Selector, WordType, read_word};
-use alloc::sync::Arc;
+use alloc::boxed::Box;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, sol};
 
 /// A cumulative cap and the ledger counter it reads.
 #[derive(Clone, Debug)]
 pub(crate) struct Limit {
-    pub(crate) key: LedgerKey,
+    pub(crate) key: Box<str>,
     pub(crate) cap: U256,
 }
 
 /// A compiled policy with the document path it came from.
 #[derive(Clone, Debug)]
 pub(crate) struct Policy {
-    pub(crate) path: Arc<str>,
+    pub(crate) path: Box<str>,
     pub(crate) kind: PolicyKind,
 }
 
@@ -64,8 +63,8 @@ pub(crate) enum TokenSpend {
 /// budget), `transferFrom` counts when it moves the account's own tokens (or when the account is
 /// not known), `decreaseAllowance` and plain native transfers count zero, and anything else is
 /// refused because its effect on the balance is unknown.
-pub(crate) fn token_spend(data: &[u8], account: Option<Address>) -> TokenSpend {
-    let selector = match CallKind::of(data) {
+pub(crate) fn token_spend(data: &[u8], kind: CallKind, account: Option<Address>) -> TokenSpend {
+    let selector = match kind {
         CallKind::Native => return TokenSpend::Amount(U256::ZERO),
         CallKind::Truncated(_) => return TokenSpend::Unknown(None),
         CallKind::Function(selector) => selector,
@@ -154,18 +153,39 @@ mod tests {
             amount,
         }
         .abi_encode();
-        assert_eq!(token_spend(&t, Some(ME)), TokenSpend::Amount(amount));
-        assert_eq!(token_spend(&a, Some(ME)), TokenSpend::Amount(amount));
-        assert_eq!(token_spend(&i, Some(ME)), TokenSpend::Amount(amount));
-        assert_eq!(token_spend(&d, Some(ME)), TokenSpend::Amount(U256::ZERO));
-        assert_eq!(token_spend(&own, Some(ME)), TokenSpend::Amount(amount));
         assert_eq!(
-            token_spend(&theirs, Some(ME)),
+            token_spend(&t, CallKind::of(&t), Some(ME)),
+            TokenSpend::Amount(amount)
+        );
+        assert_eq!(
+            token_spend(&a, CallKind::of(&a), Some(ME)),
+            TokenSpend::Amount(amount)
+        );
+        assert_eq!(
+            token_spend(&i, CallKind::of(&i), Some(ME)),
+            TokenSpend::Amount(amount)
+        );
+        assert_eq!(
+            token_spend(&d, CallKind::of(&d), Some(ME)),
+            TokenSpend::Amount(U256::ZERO)
+        );
+        assert_eq!(
+            token_spend(&own, CallKind::of(&own), Some(ME)),
+            TokenSpend::Amount(amount)
+        );
+        assert_eq!(
+            token_spend(&theirs, CallKind::of(&theirs), Some(ME)),
             TokenSpend::Amount(U256::ZERO)
         );
         // Without a known account every transferFrom counts: fail closed.
-        assert_eq!(token_spend(&theirs, None), TokenSpend::Amount(amount));
-        assert_eq!(token_spend(&[], Some(ME)), TokenSpend::Amount(U256::ZERO));
+        assert_eq!(
+            token_spend(&theirs, CallKind::of(&theirs), None),
+            TokenSpend::Amount(amount)
+        );
+        assert_eq!(
+            token_spend(&[], CallKind::Native, Some(ME)),
+            TokenSpend::Amount(U256::ZERO)
+        );
     }
 
     #[test]
@@ -176,18 +196,21 @@ mod tests {
         }
         .abi_encode();
         assert_eq!(
-            token_spend(&t[..67], None),
+            token_spend(&t[..67], CallKind::of(&t[..67]), None),
             TokenSpend::Short { needed: 68 }
         );
         t[4] = 1;
         assert!(matches!(
-            token_spend(&t, None),
+            token_spend(&t, CallKind::of(&t), None),
             TokenSpend::Dirty { offset: 0, .. }
         ));
         assert!(matches!(
-            token_spend(&[1, 2, 3, 4], None),
+            token_spend(&[1, 2, 3, 4], CallKind::of(&[1, 2, 3, 4]), None),
             TokenSpend::Unknown(Some(_))
         ));
-        assert_eq!(token_spend(&[1], None), TokenSpend::Unknown(None));
+        assert_eq!(
+            token_spend(&[1], CallKind::Truncated(1), None),
+            TokenSpend::Unknown(None)
+        );
     }
 }
