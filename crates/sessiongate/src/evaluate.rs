@@ -88,7 +88,10 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         }
         if self.out.violations.is_empty() {
             self.out.decision = Decision::Allow;
-            merge_effects(&mut self.out.effects);
+            // One entry per counter already (folded per call); key order makes output stable.
+            if self.out.effects.len() > 1 {
+                self.out.effects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+            }
         } else {
             self.out.decision = Decision::Deny;
             self.out.effects.clear();
@@ -118,6 +121,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 // Earlier candidates' failures do not matter once one allows the call.
                 self.out.violations.truncate(first);
                 self.out.allowed_by.push(Cow::Borrowed(&action.label));
+                fold_into_earlier(&mut self.out.effects, effects);
                 return true;
             }
             self.out.effects.truncate(effects);
@@ -337,18 +341,26 @@ fn dirty(ty: WordType, offset: usize, word: U256) -> Reason {
     }
 }
 
-/// Folds effects on the same counter into one, in key order, without allocating.
+/// Adds the effects from `mark` on (one allowed call's) into earlier effects on the same counter,
+/// so the list holds one entry per counter and pending sums stay a short scan in long batches.
 #[inline]
-fn merge_effects(effects: &mut Vec<Effect<'_>>) {
-    if effects.len() > 1 {
-        effects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-        effects.dedup_by(|later, kept| {
-            let same = same_key(later.key.as_str(), kept.key.as_str());
-            if same {
-                // Cannot overflow: every total was checked against its cap while charging.
-                kept.add = kept.add.saturating_add(later.add);
-            }
-            same
-        });
+fn fold_into_earlier(effects: &mut Vec<Effect<'_>>, mark: usize) {
+    if mark == 0 || effects.len() <= mark {
+        return;
+    }
+    let (earlier, later) = effects.split_at_mut(mark);
+    let mut folded = false;
+    for new in later.iter_mut() {
+        let same = |old: &&mut Effect<'_>| same_key(old.key.as_str(), new.key.as_str());
+        if let Some(old) = earlier.iter_mut().find(same) {
+            // Cannot overflow: the total was checked against the cap while charging.
+            old.add = old.add.saturating_add(new.add);
+            // Charging never records zero, so zero marks an entry folded away.
+            new.add = U256::ZERO;
+            folded = true;
+        }
+    }
+    if folded {
+        effects.retain(|e| !e.add.is_zero());
     }
 }

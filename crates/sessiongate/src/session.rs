@@ -199,13 +199,16 @@ impl Session {
             self.order
                 .get(start..start.saturating_add(span.len as usize))
         };
-        // Wildcard groups are looked up only when the session has wildcards.
-        let wild = self.any_target || self.any_selector;
+        // Wildcard groups are looked up only when the session has wildcards of that kind.
+        let (any_target, any_selector) = (self.any_target, self.any_selector);
         let groups = [
             group(exact, selector),
-            wild.then(|| group(exact, SelectorMatch::Any)).flatten(),
-            wild.then(|| group(Target::Any, selector)).flatten(),
-            wild.then(|| group(Target::Any, SelectorMatch::Any))
+            any_selector
+                .then(|| group(exact, SelectorMatch::Any))
+                .flatten(),
+            any_target.then(|| group(Target::Any, selector)).flatten(),
+            (any_target && any_selector)
+                .then(|| group(Target::Any, SelectorMatch::Any))
                 .flatten(),
         ];
         groups

@@ -1,6 +1,6 @@
 use crate::document::Quantity;
 use alloc::{borrow::Cow, collections::BTreeMap, string::String};
-use alloy_primitives::U256;
+use alloy_primitives::{U256, map::HashMap};
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
@@ -87,11 +87,11 @@ impl<L: Ledger + ?Sized> Ledger for &L {
     }
 }
 
-/// A ledger held in memory; serializes as a JSON object of key to decimal amount.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+/// A ledger held in memory, hashed for fast reads; serializes as a JSON object of key to decimal
+/// amount, in key order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemoryLedger {
-    entries: BTreeMap<String, Quantity>,
+    entries: HashMap<String, U256>,
 }
 
 /// Applying effects would overflow a counter. Evaluation denies such calls, so this only
@@ -109,31 +109,61 @@ impl MemoryLedger {
     }
 
     /// The amount recorded under `key`, zero if none.
+    #[inline]
     pub fn get(&self, key: &str) -> U256 {
-        self.entries.get(key).map_or(U256::ZERO, |q| q.0)
+        self.entries.get(key).copied().unwrap_or_default()
     }
 
     /// Sets a counter, e.g. to restore usage recorded elsewhere.
     pub fn set(&mut self, key: &str, amount: U256) {
-        self.entries.insert(key.into(), Quantity(amount));
+        self.entries.insert(key.into(), amount);
     }
 
     /// Adds every effect, or none if any would overflow.
     pub fn apply(&mut self, effects: &[Effect<'_>]) -> Result<(), LedgerError> {
-        let mut next = self.entries.clone();
-        for effect in effects {
-            let slot = next.entry(effect.key.as_str().into()).or_default();
-            slot.0 = slot.0.checked_add(effect.add).ok_or_else(|| LedgerError {
-                key: effect.key.as_str().into(),
-            })?;
+        // Check every total first (an effect list may name a key twice), then write.
+        for (i, effect) in effects.iter().enumerate() {
+            let key = effect.key.as_str();
+            let mut earlier = effects.iter().take(i).filter(|e| e.key.as_str() == key);
+            let total = earlier
+                .try_fold(self.get(key), |sum, e| sum.checked_add(e.add))
+                .and_then(|sum| sum.checked_add(effect.add));
+            if total.is_none() {
+                return Err(LedgerError { key: key.into() });
+            }
         }
-        self.entries = next;
+        for effect in effects {
+            let slot = self.entries.entry(effect.key.as_str().into()).or_default();
+            *slot = slot.saturating_add(effect.add);
+        }
         Ok(())
     }
 
     /// Every counter with its amount, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, U256)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v.0))
+        let sorted: BTreeMap<&str, U256> =
+            self.entries.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        sorted.into_iter()
+    }
+}
+
+impl Serialize for MemoryLedger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let sorted: BTreeMap<&str, Quantity> = self
+            .entries
+            .iter()
+            .map(|(k, v)| (k.as_str(), Quantity(*v)))
+            .collect();
+        sorted.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for MemoryLedger {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let entries = BTreeMap::<String, Quantity>::deserialize(deserializer)?;
+        Ok(Self {
+            entries: entries.into_iter().map(|(k, v)| (k, v.0)).collect(),
+        })
     }
 }
 
