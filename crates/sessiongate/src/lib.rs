@@ -9,6 +9,7 @@ extern crate alloc;
 pub mod calldata;
 pub mod document;
 mod evaluate;
+mod index;
 pub mod limits;
 pub mod rules;
 pub mod scenario;

@@ -4,11 +4,12 @@
 use crate::calldata::{CallKind, HeadWord, Selector};
 use crate::document::{self, LoadError, SessionDocument, Target};
 use crate::evaluate::{Evaluator, Mode};
+use crate::index::ActionIndex;
 use crate::limits::{Ledger, Policy};
 use crate::rules::Rule;
 use crate::verdict::Verdict;
 use alloc::boxed::Box;
-use alloy_primitives::{Address, U256, map::HashMap};
+use alloy_primitives::{Address, U256};
 
 /// What a call is: its target, native value and calldata.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,47 +60,6 @@ pub(crate) struct Action {
     pub(crate) policies: Box<[Policy]>,
 }
 
-/// A (target, selector) pair packed into integers, so the index hashes three machine words
-/// instead of a byte slice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct IndexKey {
-    address_head: u128,
-    address_tail_selector: u64,
-    tags: u8,
-}
-
-impl IndexKey {
-    #[inline]
-    pub(crate) fn new(target: Target, selector: SelectorMatch) -> Self {
-        let (address, any_target) = match target {
-            Target::Any => (Address::ZERO, 1u8),
-            Target::Address(a) => (a, 0u8),
-        };
-        let (selector, kind) = match selector {
-            SelectorMatch::Any => ([0u8; 4], 0u8),
-            SelectorMatch::Native => ([0u8; 4], 2u8),
-            SelectorMatch::Function(s) => (s.0, 4u8),
-        };
-        let bytes = address.0.0;
-        let head = bytes.first_chunk::<16>().copied().unwrap_or_default();
-        let tail = bytes.last_chunk::<4>().copied().unwrap_or_default();
-        let tail_selector = u64::from(u32::from_be_bytes(tail)).wrapping_shl(32)
-            | u64::from(u32::from_be_bytes(selector));
-        Self {
-            address_head: u128::from_be_bytes(head),
-            address_tail_selector: tail_selector,
-            tags: any_target | kind,
-        }
-    }
-}
-
-/// Where a (target, selector) key's actions sit in [`Session::order`].
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Span {
-    pub(crate) start: u32,
-    pub(crate) len: u32,
-}
-
 /// A validated session, ready to evaluate calls. Build one with [`Session::from_json`] or
 /// [`Session::compile`]; it is immutable and can be shared between threads.
 #[derive(Clone, Debug)]
@@ -108,11 +68,7 @@ pub struct Session {
     pub(crate) chain_id: Option<u64>,
     pub(crate) policies: Box<[Policy]>,
     pub(crate) actions: Box<[Action]>,
-    pub(crate) index: HashMap<IndexKey, Span>,
-    /// Action indices grouped by key, in document order within a key.
-    pub(crate) order: Box<[u32]>,
-    pub(crate) any_target: bool,
-    pub(crate) any_selector: bool,
+    pub(crate) index: ActionIndex,
 }
 
 impl Session {
@@ -184,37 +140,11 @@ impl Session {
         Evaluator::new(self, ledger, ctx, mode, out).run(calls);
     }
 
-    /// The actions a call may match, most specific first: exact target and selector, target
-    /// with any selector, any target with the selector, then any target and selector.
+    /// The actions a call may match, most specific first.
+    #[inline]
     pub(crate) fn candidates(&self, to: Address, kind: CallKind) -> impl Iterator<Item = &Action> {
-        let selector = match kind {
-            CallKind::Native => SelectorMatch::Native,
-            CallKind::Function(s) => SelectorMatch::Function(s),
-            CallKind::Truncated(_) => SelectorMatch::Any,
-        };
-        let exact = Target::Address(to);
-        let group = |target, selector| {
-            let span = self.index.get(&IndexKey::new(target, selector))?;
-            let start = span.start as usize;
-            self.order
-                .get(start..start.saturating_add(span.len as usize))
-        };
-        // Wildcard groups are looked up only when the session has wildcards of that kind.
-        let (any_target, any_selector) = (self.any_target, self.any_selector);
-        let groups = [
-            group(exact, selector),
-            any_selector
-                .then(|| group(exact, SelectorMatch::Any))
-                .flatten(),
-            any_target.then(|| group(Target::Any, selector)).flatten(),
-            (any_target && any_selector)
-                .then(|| group(Target::Any, SelectorMatch::Any))
-                .flatten(),
-        ];
-        groups
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|&i| self.actions.get(i as usize))
+        self.index
+            .candidates(to, kind)
+            .filter_map(|i| self.actions.get(i as usize))
     }
 }

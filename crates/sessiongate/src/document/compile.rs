@@ -2,12 +2,13 @@
 
 use super::{
     ActionDocument, Condition, LoadError, ParamRef, PolicyDocument, RuleDocument, RuleValue,
-    Scalar, SessionDocument, Target, parse_u256,
+    Scalar, SessionDocument, parse_u256,
 };
 use crate::calldata::{Selector, Signature, WordType};
+use crate::index::ActionIndex;
 use crate::limits::{Limit, Policy, PolicyKind};
 use crate::rules::{Check, Rule};
-use crate::session::{Action, IndexKey, SelectorMatch, Session, Span};
+use crate::session::{Action, SelectorMatch, Session};
 use alloc::{
     boxed::Box,
     format,
@@ -43,40 +44,14 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
         }
         actions.push(action(i, action_doc)?);
     }
-    let (index, order) = build_index(&actions)?;
+    let index = ActionIndex::build(&actions)?;
     Ok(Session {
         name: doc.name.as_deref().map(Box::from),
         chain_id: doc.chain_id,
-        any_target: actions.iter().any(|a| a.target == Target::Any),
-        any_selector: actions.iter().any(|a| a.selector == SelectorMatch::Any),
         policies,
         actions: actions.into(),
         index,
-        order,
     })
-}
-
-/// Groups action indices by (target, selector), keeping document order within a group.
-type Index = HashMap<IndexKey, Span>;
-
-fn build_index(actions: &[Action]) -> Result<(Index, Box<[u32]>)> {
-    let mut groups: HashMap<IndexKey, Vec<u32>> = HashMap::default();
-    for (i, action) in actions.iter().enumerate() {
-        let i = u32::try_from(i).map_err(|_| LoadError::invalid("actions", "too many actions"))?;
-        groups
-            .entry(IndexKey::new(action.target, action.selector))
-            .or_default()
-            .push(i);
-    }
-    let mut order = Vec::with_capacity(actions.len());
-    let mut index = HashMap::default();
-    for (key, members) in groups {
-        let start = u32::try_from(order.len()).unwrap_or(u32::MAX);
-        let len = u32::try_from(members.len()).unwrap_or(u32::MAX);
-        order.extend(members);
-        index.insert(key, Span { start, len });
-    }
-    Ok((index, order.into()))
 }
 
 fn action(i: usize, doc: &ActionDocument) -> Result<Action> {

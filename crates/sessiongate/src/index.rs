@@ -1,0 +1,172 @@
+//! The action index: which actions a call may match, by (target, selector), most specific first.
+//! Looked up on every call, so its key is three machine words and its hash one multiply.
+
+use crate::calldata::CallKind;
+use crate::document::{LoadError, Target};
+use crate::session::{Action, SelectorMatch};
+use alloc::{boxed::Box, vec::Vec};
+use alloy_primitives::{Address, map::HashMap};
+use core::hash::{BuildHasherDefault, Hash, Hasher};
+
+/// A (target, selector) pair packed into integers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Key {
+    address_head: u128,
+    address_tail_selector: u64,
+    tags: u8,
+}
+
+impl Key {
+    #[inline]
+    fn new(target: Target, selector: SelectorMatch) -> Self {
+        let (address, any_target) = match target {
+            Target::Any => (Address::ZERO, 1u8),
+            Target::Address(a) => (a, 0u8),
+        };
+        let (selector, kind) = match selector {
+            SelectorMatch::Any => ([0u8; 4], 0u8),
+            SelectorMatch::Native => ([0u8; 4], 2u8),
+            SelectorMatch::Function(s) => (s.0, 4u8),
+        };
+        let bytes = address.0.0;
+        let head = bytes.first_chunk::<16>().copied().unwrap_or_default();
+        let tail = bytes.last_chunk::<4>().copied().unwrap_or_default();
+        let tail_selector = u64::from(u32::from_be_bytes(tail)).wrapping_shl(32)
+            | u64::from(u32::from_be_bytes(selector));
+        Self {
+            address_head: u128::from_be_bytes(head),
+            address_tail_selector: tail_selector,
+            tags: any_target | kind,
+        }
+    }
+}
+
+impl Hash for Key {
+    /// One mixed word: addresses are keccak outputs or vanity prefixes, so folding and one
+    /// multiply spread them well enough. A crafted collision only slows a lookup, never misleads
+    /// it: keys are compared whole.
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let [low, high] = [self.address_head as u64, (self.address_head >> 64) as u64];
+        let folded = low ^ high.rotate_left(21) ^ self.address_tail_selector.rotate_left(43);
+        state.write_u64((folded ^ u64::from(self.tags)).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    }
+}
+
+/// Passes the key's own mixed word through.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    #[inline]
+    fn write_u64(&mut self, word: u64) {
+        self.0 = word;
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Where a key's actions sit in [`ActionIndex::order`].
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// Actions grouped by (target, selector), in document order within a group.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ActionIndex {
+    groups: HashMap<Key, Span, BuildHasherDefault<KeyHasher>>,
+    order: Box<[u32]>,
+    any_target: bool,
+    any_selector: bool,
+}
+
+impl core::fmt::Debug for KeyHasher {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("KeyHasher")
+    }
+}
+
+impl ActionIndex {
+    pub(crate) fn build(actions: &[Action]) -> Result<Self, LoadError> {
+        let mut members: HashMap<Key, Vec<u32>, BuildHasherDefault<KeyHasher>> = HashMap::default();
+        for (i, action) in actions.iter().enumerate() {
+            let i =
+                u32::try_from(i).map_err(|_| LoadError::invalid("actions", "too many actions"))?;
+            members
+                .entry(Key::new(action.target, action.selector))
+                .or_default()
+                .push(i);
+        }
+        let mut order = Vec::with_capacity(actions.len());
+        let mut groups = HashMap::default();
+        for (key, group) in members {
+            let start = u32::try_from(order.len()).unwrap_or(u32::MAX);
+            let len = u32::try_from(group.len()).unwrap_or(u32::MAX);
+            order.extend(group);
+            groups.insert(key, Span { start, len });
+        }
+        Ok(Self {
+            groups,
+            order: order.into(),
+            any_target: actions.iter().any(|a| a.target == Target::Any),
+            any_selector: actions.iter().any(|a| a.selector == SelectorMatch::Any),
+        })
+    }
+
+    /// Indices of the actions a call may match: exact target and selector, target with any
+    /// selector, any target with the selector, then any target and selector. Wildcard groups are
+    /// looked up only when the session has wildcards of that kind.
+    #[inline]
+    pub(crate) fn candidates(&self, to: Address, kind: CallKind) -> impl Iterator<Item = u32> + '_ {
+        let selector = match kind {
+            CallKind::Function(s) => SelectorMatch::Function(s),
+            CallKind::Native | CallKind::Truncated(_) => SelectorMatch::Native,
+        };
+        let exact = Target::Address(to);
+        let (any_target, any_selector) = (self.any_target, self.any_selector);
+        let none: &[u32] = &[];
+        let wild = [
+            if any_selector {
+                self.group(exact, SelectorMatch::Any)
+            } else {
+                none
+            },
+            if any_target {
+                self.group(Target::Any, selector)
+            } else {
+                none
+            },
+            if any_target && any_selector {
+                self.group(Target::Any, SelectorMatch::Any)
+            } else {
+                none
+            },
+        ];
+        self.group(exact, selector)
+            .iter()
+            .chain(wild.into_iter().flatten())
+            .copied()
+    }
+
+    #[inline]
+    fn group(&self, target: Target, selector: SelectorMatch) -> &[u32] {
+        let Some(span) = self.groups.get(&Key::new(target, selector)) else {
+            return &[];
+        };
+        let start = span.start as usize;
+        self.order
+            .get(start..start.saturating_add(span.len as usize))
+            .unwrap_or_default()
+    }
+}
