@@ -1,14 +1,6 @@
 //! Call(s) + compiled session + ledger + context → verdict. Never panics; an allow over static
 //! parameters allocates nothing once the verdict's buffers have grown, and touches no reference
 //! count: the verdict borrows every name and key from the session.
-
-// A violation's parts are built only on the deny path; boxing them would cost the allow path nothing
-// but add an allocation to every deny.
-#![expect(
-    clippy::result_large_err,
-    reason = "errors are the rare path and stay unboxed"
-)]
-
 use crate::calldata::{CallKind, WordType, read_word};
 use crate::limits::{
     Effect, Ledger, LedgerKey, Limit, Policy, PolicyKind, TokenSpend, same_key, token_spend,
@@ -44,9 +36,10 @@ struct At<'s> {
     action: Option<&'s str>,
 }
 
+/// The rule or policy path and the parameter a check is about.
+type Here<'s> = (Option<&'s str>, Option<&'s str>);
 /// A failed check's parts: the rule or policy path, the parameter, and the reason.
 type Failure<'s> = (Option<&'s str>, Option<&'s str>, Reason);
-type Checked<'s> = Result<(), Failure<'s>>;
 
 impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     pub(crate) fn new(
@@ -166,16 +159,14 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             if !ok && self.mode == Mode::Fast {
                 return false;
             }
-            let result = self.rule(rule, call.data);
-            ok &= self.record(at, result);
+            ok &= self.rule(at, rule, call.data);
         }
         let session = self.session;
         for policy in action.policies.iter().chain(session.policies.iter()) {
             if !ok && self.mode == Mode::Fast {
                 return false;
             }
-            let result = self.policy(policy, call, kind);
-            ok &= self.record(at, result);
+            ok &= self.policy(at, policy, call, kind);
         }
         ok
     }
@@ -187,14 +178,13 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 needed: action.min_len,
                 len: data.len(),
             };
-            return self.record(at, Err((None, None, reason)));
+            return self.fail(at, (None, None, reason));
         }
         let mut ok = true;
         for word in action.head.iter() {
             let start = word.offset.saturating_add(4);
             if let Some(value) = read_word(data, start).filter(|v| !word.ty.is_valid(v)) {
-                let reason = dirty(word.ty, word.offset, value);
-                ok &= self.record(at, Err((None, None, reason)));
+                ok = self.fail(at, (None, None, dirty(word.ty, word.offset, value)));
                 if self.mode == Mode::Fast {
                     return false;
                 }
@@ -203,37 +193,49 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         ok
     }
 
-    fn rule(&mut self, rule: &'s Rule, data: &[u8]) -> Checked<'s> {
-        let fail = |reason| Err((Some(&*rule.path), Some(&*rule.param), reason));
+    // Checks record their own violation and return whether they passed, so the allow path moves
+    // no large result values around.
+
+    fn rule(&mut self, at: At<'s>, rule: &'s Rule, data: &[u8]) -> bool {
+        let here = (Some(&*rule.path), Some(&*rule.param));
         let Some(word) = read_word(data, rule.at) else {
             let needed = rule.at.saturating_add(32);
-            return fail(Reason::ShortCalldata {
-                needed,
-                len: data.len(),
-            });
+            return self.fail(
+                at,
+                (
+                    here.0,
+                    here.1,
+                    Reason::ShortCalldata {
+                        needed,
+                        len: data.len(),
+                    },
+                ),
+            );
         };
         // A word the signature's head already validated needs no second look.
         if rule.validate && !rule.ty.is_valid(&word) {
-            return fail(dirty(rule.ty, rule.at.saturating_sub(4), word));
+            let reason = dirty(rule.ty, rule.at.saturating_sub(4), word);
+            return self.fail(at, (here.0, here.1, reason));
         }
         if !rule.check.holds(&word, rule.ty.is_signed()) {
             let expected = rule.check.expected(rule.ty);
-            return fail(Reason::Condition {
+            let reason = Reason::Condition {
                 expected,
                 actual: Value::of(rule.ty, word),
-            });
+            };
+            return self.fail(at, (here.0, here.1, reason));
         }
         match &rule.budget {
-            Some(limit) => self.charge(limit, word).or_else(fail),
-            None => Ok(()),
+            Some(limit) => self.charge(at, here, limit, word),
+            None => true,
         }
     }
 
-    fn policy(&mut self, policy: &'s Policy, call: &Call<'_>, kind: CallKind) -> Checked<'s> {
-        let fail = |reason| Err((Some(&*policy.path), None, reason));
+    fn policy(&mut self, at: At<'s>, policy: &'s Policy, call: &Call<'_>, kind: CallKind) -> bool {
+        let here = (Some(&*policy.path), None);
         let now = self.ctx.now;
-        match &policy.kind {
-            PolicyKind::Sudo => Ok(()),
+        let reason = match &policy.kind {
+            PolicyKind::Sudo => return true,
             PolicyKind::TimeWindow {
                 valid_after,
                 valid_until,
@@ -242,41 +244,42 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                     valid_after.filter(|a| now < *a),
                     valid_until.filter(|u| now > *u),
                 ) {
-                    (Some(valid_after), _) => fail(Reason::NotYetValid { valid_after, now }),
-                    (_, Some(valid_until)) => fail(Reason::Expired { valid_until, now }),
-                    _ => Ok(()),
+                    (Some(valid_after), _) => Reason::NotYetValid { valid_after, now },
+                    (_, Some(valid_until)) => Reason::Expired { valid_until, now },
+                    _ => return true,
                 }
             }
-            PolicyKind::MaxValue(max) if call.value > *max => fail(Reason::ValueTooHigh {
+            PolicyKind::MaxValue(max) if call.value > *max => Reason::ValueTooHigh {
                 max: *max,
                 value: call.value,
-            }),
-            PolicyKind::MaxValue(_) => Ok(()),
-            PolicyKind::ValueLimit(limit) => self.charge(limit, call.value).or_else(fail),
-            PolicyKind::UsageLimit(limit) => self.charge(limit, U256::from(1u8)).or_else(fail),
-            PolicyKind::SpendLimit { token, .. } if *token != call.to => Ok(()),
+            },
+            PolicyKind::MaxValue(_) => return true,
+            PolicyKind::ValueLimit(limit) => return self.charge(at, here, limit, call.value),
+            PolicyKind::UsageLimit(limit) => {
+                return self.charge(at, here, limit, U256::from(1u8));
+            }
+            PolicyKind::SpendLimit { token, .. } if *token != call.to => return true,
             PolicyKind::SpendLimit { token, limit } => {
                 match token_spend(call.data, kind, self.ctx.account) {
-                    TokenSpend::Amount(amount) => self.charge(limit, amount).or_else(fail),
-                    TokenSpend::Short { needed } => fail(Reason::ShortCalldata {
+                    TokenSpend::Amount(amount) => return self.charge(at, here, limit, amount),
+                    TokenSpend::Short { needed } => Reason::ShortCalldata {
                         needed,
                         len: call.data.len(),
-                    }),
-                    TokenSpend::Dirty { offset, word } => {
-                        fail(dirty(WordType::Address, offset, word))
-                    }
-                    TokenSpend::Unknown(selector) => fail(Reason::UnknownTokenFunction {
+                    },
+                    TokenSpend::Dirty { offset, word } => dirty(WordType::Address, offset, word),
+                    TokenSpend::Unknown(selector) => Reason::UnknownTokenFunction {
                         token: *token,
                         selector,
-                    }),
+                    },
                 }
             }
-        }
+        };
+        self.fail(at, (here.0, here.1, reason))
     }
 
     /// Adds `amount` to a limit's counter as a pending effect, if the cap allows it. What is used
     /// is the ledger's amount plus what earlier calls of this batch already added.
-    fn charge(&mut self, limit: &'s Limit, amount: U256) -> Result<(), Reason> {
+    fn charge(&mut self, at: At<'s>, here: Here<'s>, limit: &'s Limit, amount: U256) -> bool {
         let pending = self
             .out
             .effects
@@ -285,41 +288,39 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
         let recorded = self.ledger.used(&limit.key);
         let Some(used) = pending.and_then(|p| p.checked_add(recorded)) else {
-            return Err(Reason::LimitOverflow {
+            let reason = Reason::LimitOverflow {
                 used: U256::MAX,
                 requested: amount,
-            });
+            };
+            return self.fail(at, (here.0, here.1, reason));
         };
-        match used.checked_add(amount) {
-            None => Err(Reason::LimitOverflow {
+        let reason = match used.checked_add(amount) {
+            None => Reason::LimitOverflow {
                 used,
                 requested: amount,
-            }),
-            Some(total) if total > limit.cap => Err(Reason::LimitExceeded {
+            },
+            Some(total) if total > limit.cap => Reason::LimitExceeded {
                 limit: limit.cap,
                 used,
                 requested: amount,
                 left: limit.cap.saturating_sub(used),
-            }),
+            },
             Some(_) => {
                 if !amount.is_zero() {
                     let key = LedgerKey::borrowed(&limit.key);
                     self.out.effects.push(Effect { key, add: amount });
                 }
-                Ok(())
+                return true;
             }
-        }
+        };
+        self.fail(at, (here.0, here.1, reason))
     }
 
-    /// Records a failed check as a violation; returns whether the check passed.
-    fn record(&mut self, at: At<'s>, result: Checked<'s>) -> bool {
-        match result {
-            Ok(()) => true,
-            Err(failure) => {
-                self.push(at, failure);
-                false
-            }
-        }
+    /// Records a violation; returns false so a check can end with `return self.fail(…)`.
+    #[cold]
+    fn fail(&mut self, at: At<'s>, failure: Failure<'s>) -> bool {
+        self.push(at, failure);
+        false
     }
 
     fn push(&mut self, at: At<'s>, (source, param, reason): Failure<'s>) {
