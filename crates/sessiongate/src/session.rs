@@ -109,9 +109,7 @@ impl Session {
         ledger: &L,
         ctx: &Context,
     ) -> Verdict<'_> {
-        let mut verdict = Verdict::default();
-        self.evaluate_into(calls, ledger, ctx, Mode::Fast, &mut verdict);
-        verdict
+        self.evaluate(calls, ledger, ctx, Mode::Fast)
     }
 
     /// Like [`check`](Self::check), but collects every violation of every call; the decision is
@@ -122,8 +120,19 @@ impl Session {
         ledger: &L,
         ctx: &Context,
     ) -> Verdict<'_> {
+        self.evaluate(calls, ledger, ctx, Mode::Explain)
+    }
+
+    /// [`check`](Self::check) or [`explain`](Self::explain), as `mode` says.
+    pub fn evaluate<L: Ledger + ?Sized>(
+        &self,
+        calls: &[Call<'_>],
+        ledger: &L,
+        ctx: &Context,
+        mode: Mode,
+    ) -> Verdict<'_> {
         let mut verdict = Verdict::default();
-        self.evaluate_into(calls, ledger, ctx, Mode::Explain, &mut verdict);
+        self.evaluate_into(calls, ledger, ctx, mode, &mut verdict);
         verdict
     }
 

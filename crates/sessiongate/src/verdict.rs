@@ -3,8 +3,8 @@
 //! effects an allow asks the caller to record.
 
 use crate::calldata::{Selector, WordType};
+use crate::document::Condition as Op;
 use crate::limits::Effect;
-use crate::rules::Op;
 use alloc::{borrow::Cow, vec::Vec};
 use alloy_primitives::{Address, B256, I256, U256};
 use core::fmt;

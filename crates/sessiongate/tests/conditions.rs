@@ -12,7 +12,7 @@ use alloy_primitives::{Address, B256, I256, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value as Json, json};
 use sessiongate::calldata::WordType;
-use sessiongate::rules::Op;
+use sessiongate::document::Condition as Op;
 use sessiongate::verdict::Value;
 use sessiongate::{Call, Context, MemoryLedger, Reason, Session, Verdict};
 

@@ -1,31 +1,9 @@
 use crate::calldata::WordType;
+use crate::document::Condition;
 use crate::verdict::{Expected, Value};
 use alloc::{boxed::Box, vec::Vec};
 use alloy_primitives::{I256, U256};
 use core::cmp::Ordering;
-use serde::Serialize;
-
-/// A comparison operator, as verdicts name it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Op {
-    /// Equal.
-    Eq,
-    /// Not equal.
-    Ne,
-    /// Greater than.
-    Gt,
-    /// Greater than or equal.
-    Gte,
-    /// Less than.
-    Lt,
-    /// Less than or equal.
-    Lte,
-    /// Within an inclusive range.
-    InRange,
-    /// One of a set.
-    OneOf,
-}
 
 /// A compiled comparison against reference words of the parameter's type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,16 +45,16 @@ impl Check {
         }
     }
 
-    pub(crate) fn op(&self) -> Op {
+    pub(crate) fn op(&self) -> Condition {
         match self {
-            Self::Eq(_) => Op::Eq,
-            Self::Ne(_) => Op::Ne,
-            Self::Gt(_) => Op::Gt,
-            Self::Gte(_) => Op::Gte,
-            Self::Lt(_) => Op::Lt,
-            Self::Lte(_) => Op::Lte,
-            Self::InRange(..) => Op::InRange,
-            Self::OneOf(_) => Op::OneOf,
+            Self::Eq(_) => Condition::Eq,
+            Self::Ne(_) => Condition::Ne,
+            Self::Gt(_) => Condition::Gt,
+            Self::Gte(_) => Condition::Gte,
+            Self::Lt(_) => Condition::Lt,
+            Self::Lte(_) => Condition::Lte,
+            Self::InRange(..) => Condition::InRange,
+            Self::OneOf(_) => Condition::OneOf,
         }
     }
 

@@ -3,6 +3,5 @@
 mod check;
 mod rule;
 
-pub use check::Op;
 pub(crate) use check::{Check, compare as compare_words};
 pub(crate) use rule::Rule;
