@@ -38,8 +38,6 @@ struct At<'s> {
 
 /// The rule or policy path and the parameter a check is about.
 type Here<'s> = (Option<&'s str>, Option<&'s str>);
-/// A failed check's parts: the rule or policy path, the parameter, and the reason.
-type Failure<'s> = (Option<&'s str>, Option<&'s str>, Reason);
 
 impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     pub(crate) fn new(
@@ -65,13 +63,13 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             action: None,
         };
         if calls.is_empty() {
-            self.push(whole, (None, None, Reason::EmptyBatch));
+            self.push(whole, (None, None), Reason::EmptyBatch);
         } else if let Some(expected) = self.session.chain_id.filter(|c| *c != self.ctx.chain_id) {
             let reason = Reason::WrongChain {
                 expected,
                 actual: self.ctx.chain_id,
             };
-            self.push(whole, (None, None, reason));
+            self.push(whole, (None, None), reason);
         } else {
             for (index, call) in calls.iter().enumerate() {
                 if !self.call(index, call) && self.mode == Mode::Fast {
@@ -100,7 +98,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             action: None,
         };
         if let CallKind::Truncated(len) = kind {
-            self.push(here, (None, None, Reason::TruncatedSelector { len }));
+            self.push(here, (None, None), Reason::TruncatedSelector { len });
             return false;
         }
         let session = self.session;
@@ -127,17 +125,11 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 CallKind::Function(s) => Some(s),
                 _ => None,
             };
-            self.push(
-                here,
-                (
-                    None,
-                    None,
-                    Reason::NoAction {
-                        target: call.to,
-                        selector,
-                    },
-                ),
-            );
+            let reason = Reason::NoAction {
+                target: call.to,
+                selector,
+            };
+            self.push(here, (None, None), reason);
         }
         false
     }
@@ -178,13 +170,13 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 needed: action.min_len,
                 len: data.len(),
             };
-            return self.fail(at, (None, None, reason));
+            return self.fail(at, (None, None), reason);
         }
         let mut ok = true;
         for word in action.head.iter() {
             let start = word.offset.saturating_add(4);
             if let Some(value) = read_word(data, start).filter(|v| !word.ty.is_valid(v)) {
-                ok = self.fail(at, (None, None, dirty(word.ty, word.offset, value)));
+                ok = self.fail(at, (None, None), dirty(word.ty, word.offset, value));
                 if self.mode == Mode::Fast {
                     return false;
                 }
@@ -202,20 +194,17 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             let needed = rule.at.saturating_add(32);
             return self.fail(
                 at,
-                (
-                    here.0,
-                    here.1,
-                    Reason::ShortCalldata {
-                        needed,
-                        len: data.len(),
-                    },
-                ),
+                here,
+                Reason::ShortCalldata {
+                    needed,
+                    len: data.len(),
+                },
             );
         };
         // A word the signature's head already validated needs no second look.
         if rule.validate && !rule.ty.is_valid(&word) {
             let reason = dirty(rule.ty, rule.at.saturating_sub(4), word);
-            return self.fail(at, (here.0, here.1, reason));
+            return self.fail(at, here, reason);
         }
         if !rule.check.holds(&word, rule.ty.is_signed()) {
             let expected = rule.check.expected(rule.ty);
@@ -223,7 +212,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 expected,
                 actual: Value::of(rule.ty, word),
             };
-            return self.fail(at, (here.0, here.1, reason));
+            return self.fail(at, here, reason);
         }
         match &rule.budget {
             Some(limit) => self.charge(at, here, limit, word),
@@ -274,7 +263,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 }
             }
         };
-        self.fail(at, (here.0, here.1, reason))
+        self.fail(at, here, reason)
     }
 
     /// Adds `amount` to a limit's counter as a pending effect, if the cap allows it. What is used
@@ -292,7 +281,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 used: U256::MAX,
                 requested: amount,
             };
-            return self.fail(at, (here.0, here.1, reason));
+            return self.fail(at, here, reason);
         };
         let reason = match used.checked_add(amount) {
             None => Reason::LimitOverflow {
@@ -313,17 +302,17 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 return true;
             }
         };
-        self.fail(at, (here.0, here.1, reason))
+        self.fail(at, here, reason)
     }
 
     /// Records a violation; returns false so a check can end with `return self.fail(…)`.
     #[cold]
-    fn fail(&mut self, at: At<'s>, failure: Failure<'s>) -> bool {
-        self.push(at, failure);
+    fn fail(&mut self, at: At<'s>, (source, param): Here<'s>, reason: Reason) -> bool {
+        self.push(at, (source, param), reason);
         false
     }
 
-    fn push(&mut self, at: At<'s>, (source, param, reason): Failure<'s>) {
+    fn push(&mut self, at: At<'s>, (source, param): Here<'s>, reason: Reason) {
         self.out.violations.push(Violation {
             call: at.call,
             action: at.action.map(Cow::Borrowed),
