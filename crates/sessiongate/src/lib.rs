@@ -9,6 +9,7 @@ extern crate alloc;
 pub mod calldata;
 pub mod document;
 mod evaluate;
+pub mod formats;
 mod index;
 pub mod limits;
 pub mod rules;

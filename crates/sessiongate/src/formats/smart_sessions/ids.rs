@@ -1,0 +1,1 @@
+//! Smart Sessions identifiers (permissionId, actionId, configId), computed as the contracts do.

@@ -1,0 +1,1 @@
+//! The on-chain form: policy contract addresses and their init data, decoded per deployed version.
