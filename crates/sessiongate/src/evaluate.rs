@@ -1,14 +1,16 @@
 //! Call(s) + compiled session + ledger + context → verdict. Never panics; an allow over static
 //! parameters allocates nothing once the verdict's buffers have grown, and touches no reference
 //! count: the verdict borrows every name and key from the session.
+use crate::calldata::Selector;
 use crate::calldata::{CallKind, WordType, read_word};
 use crate::limits::{
-    Effect, Ledger, LedgerKey, Limit, Policy, PolicyKind, TokenSpend, same_key, token_spend,
+    Effect, Ledger, LedgerKey, Limit, Policy, PolicyKind, Refusal, TokenLimits, TokenSpend,
+    counted, same_key, token_spend,
 };
-use crate::rules::Rule;
-use crate::session::{Action, Call, Context, Session};
+use crate::rules::{MAX_DEPTH, MAX_VISITS, Rule, RuleTree, TreeNode};
+use crate::session::{Action, Call, Context, Dispatch, SelectorMatch, Session, SmartDispatch};
 use crate::verdict::{Decision, Reason, Value, Verdict, Violation};
-use alloc::{borrow::Cow, vec::Vec};
+use alloc::{borrow::Cow, boxed::Box, vec::Vec};
 use alloy_primitives::{B256, U256};
 
 /// How much a verdict explains.
@@ -20,6 +22,24 @@ pub enum Mode {
     /// Collect every violation of every call. Reaches the same decision as `Fast`.
     Explain,
 }
+
+/// Where a transaction's calls came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// Calls the account makes: given directly, or unwrapped from its `execute`.
+    #[default]
+    Executions,
+    /// One call to a function of the account itself that is not an `execute` (e.g.
+    /// `installModule`); Smart Sessions matches it to (account, selector) with no fallback.
+    AccountCall,
+}
+
+/// Smart Sessions' selector for calldata shorter than 4 bytes.
+const VALUE_SELECTOR: [u8; 4] = [0xff; 4];
+/// ERC-7579 `execute(bytes32,bytes)`.
+const EXECUTE_SELECTOR: [u8; 4] = [0xe9, 0xae, 0x5c, 0x53];
+/// Smart Sessions' fallback flag address, 0x…01.
+const FLAG_TARGET: alloy_primitives::Address = alloy_primitives::Address::with_last_byte(1);
 
 pub(crate) struct Evaluator<'s, 'o, L: ?Sized> {
     session: &'s Session,
@@ -56,7 +76,11 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         }
     }
 
-    pub(crate) fn run(mut self, calls: &[Call<'_>]) {
+    pub(crate) fn run(self, calls: &[Call<'_>]) {
+        self.run_from(calls, Origin::Executions);
+    }
+
+    pub(crate) fn run_from(mut self, calls: &[Call<'_>], origin: Origin) {
         self.out.clear();
         let whole = At {
             call: 0,
@@ -70,9 +94,13 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 actual: self.ctx.chain_id,
             };
             self.push(whole, (None, None), reason);
-        } else {
+        } else if self.transaction(calls) || self.mode == Mode::Explain {
             for (index, call) in calls.iter().enumerate() {
-                if !self.call(index, call) && self.mode == Mode::Fast {
+                let ok = match self.session.dispatch {
+                    Dispatch::Alternatives => self.call(index, call),
+                    Dispatch::SmartSessions(smart) => self.smart_call(index, call, smart, origin),
+                };
+                if !ok && self.mode == Mode::Fast {
                     break;
                 }
             }
@@ -88,6 +116,109 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             self.out.effects.clear();
             self.out.allowed_by.clear();
         }
+    }
+
+    /// Denies the whole transaction before any call is looked at.
+    pub(crate) fn refuse(mut self, reason: Reason) {
+        self.out.clear();
+        let whole = At {
+            call: 0,
+            action: None,
+        };
+        self.push(whole, (None, None), reason);
+        self.out.decision = Decision::Deny;
+    }
+
+    /// The policies checked once per transaction, against the sum of its calls' values.
+    fn transaction(&mut self, calls: &[Call<'_>]) -> bool {
+        let session = self.session;
+        if session.tx_policies.is_empty() {
+            return true;
+        }
+        let whole = At {
+            call: 0,
+            action: None,
+        };
+        let total = calls
+            .iter()
+            .try_fold(U256::ZERO, |sum, c| sum.checked_add(c.value));
+        let tx = Call {
+            to: self.ctx.account.unwrap_or_default(),
+            value: total.unwrap_or(U256::MAX),
+            data: &[],
+        };
+        let mut ok = true;
+        for policy in session.tx_policies.iter() {
+            if !ok && self.mode == Mode::Fast {
+                return false;
+            }
+            ok &= match (&policy.kind, total) {
+                // The sum itself overflows: the value limit's checked addition reverts.
+                (PolicyKind::ValueLimit(_), None) => {
+                    let reason = Reason::LimitOverflow {
+                        used: U256::ZERO,
+                        requested: U256::MAX,
+                    };
+                    self.fail(whole, (Some(&*policy.path), None), reason)
+                }
+                _ => self.policy(whole, policy, &tx, CallKind::Native),
+            };
+        }
+        ok
+    }
+
+    /// Smart Sessions' dispatch (`PolicyLib.checkSingle7579Exec`): the exact action when it has
+    /// policies, else the fallback action; the one found decides, with no second try.
+    fn smart_call(
+        &mut self,
+        index: usize,
+        call: &Call<'_>,
+        smart: SmartDispatch,
+        origin: Origin,
+    ) -> bool {
+        let here = At {
+            call: index,
+            action: None,
+        };
+        let selector = Selector::from(
+            call.data
+                .first_chunk::<4>()
+                .copied()
+                .unwrap_or(VALUE_SELECTOR),
+        );
+        let executions = origin == Origin::Executions;
+        if executions && selector.0 == EXECUTE_SELECTOR && Some(call.to) == self.ctx.account {
+            return self.fail(here, (None, None), Reason::SelfExecute);
+        }
+        if executions && call.to == FLAG_TARGET {
+            let reason = Reason::ReservedTarget { target: call.to };
+            return self.fail(here, (None, None), reason);
+        }
+        let session = self.session;
+        let found = if executions && call.to == smart.module {
+            smart.admin
+        } else {
+            let exact = session
+                .index
+                .exact(call.to, SelectorMatch::Function(selector));
+            exact.or(if executions { smart.fallback } else { None })
+        };
+        let Some(action) = found.and_then(|i| session.actions.get(i as usize)) else {
+            let reason = Reason::NoAction {
+                target: call.to,
+                selector: Some(selector),
+            };
+            return self.fail(here, (None, None), reason);
+        };
+        let effects = self.out.effects.len();
+        let kind = CallKind::of(call.data);
+        if self.action(index, action, call, kind) {
+            self.out.allowed_by.push(Cow::Borrowed(&action.label));
+            fold_into_earlier(&mut self.out.effects, effects);
+            return true;
+        }
+        self.out.effects.truncate(effects);
+        false
     }
 
     /// Tries the call's candidate actions in order; true when one allows it.
@@ -262,13 +393,120 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                     },
                 }
             }
+            PolicyKind::TokenLimits(limits) => return self.token_limits(at, here, limits, call),
+            PolicyKind::Tree(tree) => return self.tree(at, here, tree, call.data),
+            PolicyKind::Unusable(why) => Reason::Unusable { why },
         };
         self.fail(at, here, reason)
     }
 
-    /// Adds `amount` to a limit's counter as a pending effect, if the cap allows it. What is used
-    /// is the ledger's amount plus what earlier calls of this batch already added.
+    /// A Smart Sessions spending limit: the call's target is the token.
+    fn token_limits(
+        &mut self,
+        at: At<'s>,
+        here: Here<'s>,
+        limits: &'s TokenLimits,
+        call: &Call<'_>,
+    ) -> bool {
+        if !call.value.is_zero() {
+            let reason = Reason::ValueTooHigh {
+                max: U256::ZERO,
+                value: call.value,
+            };
+            return self.fail(at, here, reason);
+        }
+        let reason = match counted(call.data, limits.semantics, self.ctx.account) {
+            Ok(amount) => return self.charge(at, here, limits.limit(call.to), amount),
+            Err(Refusal::Short { needed }) => Reason::ShortCalldata {
+                needed,
+                len: call.data.len(),
+            },
+            Err(Refusal::Dirty { offset, word }) => dirty(WordType::Address, offset, word),
+            Err(Refusal::Unknown(selector)) => Reason::UnknownTokenFunction {
+                token: call.to,
+                selector,
+            },
+        };
+        self.fail(at, here, reason)
+    }
+
+    /// A rule tree. Leaves record no violation of their own: a false leaf under `or` or `not` is
+    /// not a failure. A leaf that cannot be read reverts the whole tree, as on chain.
+    fn tree(&mut self, at: At<'s>, here: Here<'s>, tree: &'s RuleTree, data: &[u8]) -> bool {
+        let mut visits = 0u32;
+        match self.node(tree, tree.root, data, 0, &mut visits) {
+            Ok(true) => true,
+            Ok(false) => self.fail(at, here, Reason::TreeFailed),
+            Err(reason) => self.fail(at, here, *reason),
+        }
+    }
+
+    fn node(
+        &mut self,
+        tree: &'s RuleTree,
+        index: u16,
+        data: &[u8],
+        depth: u32,
+        visits: &mut u32,
+    ) -> Result<bool, Box<Reason>> {
+        *visits = visits.saturating_add(1);
+        if depth > MAX_DEPTH || *visits > MAX_VISITS {
+            return Err(Box::new(Reason::Unusable {
+                why: "the rule tree loops or is too large to evaluate (on chain: out of gas)",
+            }));
+        }
+        let deeper = depth.saturating_add(1);
+        let node = tree.nodes.get(usize::from(index)).copied();
+        match node {
+            Some(TreeNode::Rule(rule)) => match tree.rules.get(usize::from(rule)) {
+                Some(rule) => self.leaf(rule, data),
+                None => Err(Box::new(Reason::TreeFailed)),
+            },
+            Some(TreeNode::Not(child)) => Ok(!self.node(tree, child, data, deeper, visits)?),
+            Some(TreeNode::And(left, right)) => Ok(self.node(tree, left, data, deeper, visits)?
+                && self.node(tree, right, data, deeper, visits)?),
+            Some(TreeNode::Or(left, right)) => Ok(self.node(tree, left, data, deeper, visits)?
+                || self.node(tree, right, data, deeper, visits)?),
+            None => Err(Box::new(Reason::TreeFailed)),
+        }
+    }
+
+    /// A rule inside a tree: false when its condition or its budget fails, an error when the
+    /// contract would revert (word past the end, running sum overflowing).
+    fn leaf(&mut self, rule: &'s Rule, data: &[u8]) -> Result<bool, Box<Reason>> {
+        let Some(word) = read_word(data, rule.at) else {
+            return Err(Box::new(Reason::ShortCalldata {
+                needed: rule.at.saturating_add(32),
+                len: data.len(),
+            }));
+        };
+        if rule.validate && !rule.ty.is_valid(&word) {
+            return Err(Box::new(dirty(rule.ty, rule.at.saturating_sub(4), word)));
+        }
+        if !rule.check.holds(&word, rule.ty.is_signed()) {
+            return Ok(false);
+        }
+        match &rule.budget {
+            None => Ok(true),
+            Some(limit) => match self.try_charge(limit, word) {
+                Ok(()) => Ok(true),
+                Err(Shortfall::Exceeded(_)) => Ok(false),
+                Err(short) => Err(Box::new(short.reason(limit, word))),
+            },
+        }
+    }
+
+    /// Adds `amount` to a limit's counter as a pending effect, if the cap allows it.
     fn charge(&mut self, at: At<'s>, here: Here<'s>, limit: &'s Limit, amount: U256) -> bool {
+        match self.try_charge(limit, amount) {
+            Ok(()) => true,
+            Err(short) => self.fail(at, here, short.reason(limit, amount)),
+        }
+    }
+
+    /// What is used is the ledger's amount plus what earlier calls of this batch already added;
+    /// the reason says why the cap does not allow `amount` more.
+    fn try_charge(&mut self, limit: &'s Limit, amount: U256) -> Result<(), Shortfall> {
         let pending = self
             .out
             .effects
@@ -277,32 +515,19 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
         let recorded = self.ledger.used(&limit.key);
         let Some(used) = pending.and_then(|p| p.checked_add(recorded)) else {
-            let reason = Reason::LimitOverflow {
-                used: U256::MAX,
-                requested: amount,
-            };
-            return self.fail(at, here, reason);
+            return Err(Shortfall::Overflow(U256::MAX));
         };
-        let reason = match used.checked_add(amount) {
-            None => Reason::LimitOverflow {
-                used,
-                requested: amount,
-            },
-            Some(total) if total > limit.cap => Reason::LimitExceeded {
-                limit: limit.cap,
-                used,
-                requested: amount,
-                left: limit.cap.saturating_sub(used),
-            },
+        match used.checked_add(amount) {
+            None => Err(Shortfall::Overflow(used)),
+            Some(total) if total > limit.cap => Err(Shortfall::Exceeded(used)),
             Some(_) => {
                 if !amount.is_zero() {
                     let key = LedgerKey::borrowed(&limit.key);
                     self.out.effects.push(Effect { key, add: amount });
                 }
-                return true;
+                Ok(())
             }
-        };
-        self.fail(at, here, reason)
+        }
     }
 
     /// Records a violation; returns false so a check can end with `return self.fail(…)`.
@@ -320,6 +545,28 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             param: param.map(Cow::Borrowed),
             reason,
         });
+    }
+}
+
+/// Why a limit does not take an amount, with what was used before it.
+#[derive(Clone, Copy)]
+enum Shortfall {
+    Exceeded(U256),
+    Overflow(U256),
+}
+
+impl Shortfall {
+    #[cold]
+    fn reason(self, limit: &Limit, requested: U256) -> Reason {
+        match self {
+            Self::Exceeded(used) => Reason::LimitExceeded {
+                limit: limit.cap,
+                used,
+                requested,
+                left: limit.cap.saturating_sub(used),
+            },
+            Self::Overflow(used) => Reason::LimitOverflow { used, requested },
+        }
     }
 }
 

@@ -159,6 +159,12 @@ impl ActionIndex {
             .copied()
     }
 
+    /// The first action of exactly this target and selector.
+    #[inline]
+    pub(crate) fn exact(&self, to: Address, selector: SelectorMatch) -> Option<u32> {
+        self.group(Target::Address(to), selector).first().copied()
+    }
+
     #[inline]
     fn group(&self, target: Target, selector: SelectorMatch) -> &[u32] {
         let Some(span) = self.groups.get(&Key::new(target, selector)) else {

@@ -6,6 +6,7 @@
 
 extern crate alloc;
 
+pub mod account;
 pub mod calldata;
 pub mod document;
 mod evaluate;
@@ -16,6 +17,7 @@ pub mod rules;
 pub mod scenario;
 mod session;
 pub mod transaction;
+pub mod user_op;
 pub mod verdict;
 
 pub use document::{LoadError, SessionDocument};
@@ -23,4 +25,5 @@ pub use evaluate::Mode;
 pub use limits::{Effect, Ledger, LedgerKey, MemoryLedger};
 pub use session::{Call, Context, Session};
 pub use transaction::Transaction;
+pub use user_op::UserOperation;
 pub use verdict::{Decision, Reason, Verdict, Violation};

@@ -4,7 +4,7 @@
 use crate::document::{LoadError, from_json_text};
 use crate::session::{Context, Session};
 use crate::transaction::CallDocument;
-use crate::{Call, MemoryLedger, Verdict};
+use crate::{Call, MemoryLedger, Mode, Verdict};
 use alloc::{string::String, vec::Vec};
 use alloy_primitives::{Address, Bytes};
 use serde::{Deserialize, Serialize};
@@ -116,9 +116,18 @@ impl Scenario {
                     chain_id,
                     account: self.account,
                 };
-                let (verdict, error) = match step.calls() {
-                    Ok(calls) => {
-                        let verdict = session.explain(&calls, &ledger, &ctx);
+                let (verdict, error) = match step.input() {
+                    Ok(input) => {
+                        let verdict = match input {
+                            Input::Calls(calls) => session.explain(&calls, &ledger, &ctx),
+                            Input::AccountCalldata(data) => session.evaluate_account_calldata(
+                                data,
+                                None,
+                                &ledger,
+                                &ctx,
+                                Mode::Explain,
+                            ),
+                        };
                         let error = match verdict.is_allow() {
                             true => ledger
                                 .apply(&verdict.effects)
@@ -143,22 +152,26 @@ impl Scenario {
     }
 }
 
+/// What a step gives to evaluate.
+enum Input<'a> {
+    Calls(Vec<Call<'a>>),
+    AccountCalldata(&'a [u8]),
+}
+
 impl Step {
-    /// The calls the step makes, or why they cannot be had.
-    fn calls(&self) -> Result<Vec<Call<'_>>, &'static str> {
+    /// What the step evaluates, or why it cannot be had.
+    fn input(&self) -> Result<Input<'_>, &'static str> {
         match (
             &self.call,
             &self.calls,
             &self.account_calldata,
             &self.user_op,
         ) {
-            (Some(call), None, None, None) => Ok(alloc::vec![call.as_call()]),
-            (None, Some(calls), None, None) => {
-                Ok(calls.iter().map(CallDocument::as_call).collect())
-            }
-            (None, None, Some(_), None) => Err(
-                "account_calldata steps need an account-encoding importer, which this build lacks",
-            ),
+            (Some(call), None, None, None) => Ok(Input::Calls(alloc::vec![call.as_call()])),
+            (None, Some(calls), None, None) => Ok(Input::Calls(
+                calls.iter().map(CallDocument::as_call).collect(),
+            )),
+            (None, None, Some(data), None) => Ok(Input::AccountCalldata(data)),
             (None, None, None, Some(_)) => {
                 Err("user_op steps need the ERC-4337 importer, which this build lacks")
             }

@@ -1,13 +1,14 @@
 //! The compiled session: a validated document with actions indexed by target and selector, rule
 //! references decoded to words and every ledger key built, so evaluation only compares words.
 
+use crate::account::{self, AccountKind, Unwrapped};
 use crate::calldata::{CallKind, HeadWord, Selector};
 use crate::document::{self, LoadError, SessionDocument, Target};
-use crate::evaluate::{Evaluator, Mode};
+use crate::evaluate::{Evaluator, Mode, Origin};
 use crate::index::ActionIndex;
 use crate::limits::{Ledger, Policy};
 use crate::rules::Rule;
-use crate::verdict::Verdict;
+use crate::verdict::{Reason, Verdict};
 use alloc::boxed::Box;
 use alloy_primitives::{Address, U256};
 
@@ -60,29 +61,56 @@ pub(crate) struct Action {
     pub(crate) policies: Box<[Policy]>,
 }
 
+/// How a call finds its action.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Dispatch {
+    /// Native: actions are alternatives, tried most specific first, any one may allow.
+    #[default]
+    Alternatives,
+    /// Smart Sessions: the exact (target, selector) action, else the fallback action; the first
+    /// one found decides.
+    SmartSessions(SmartDispatch),
+}
+
+/// What Smart Sessions' dispatch needs beyond the action index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SmartDispatch {
+    /// The SmartSession module: calls to it only match the admin fallback action.
+    pub(crate) module: Address,
+    /// The action of (0x…01, 0x00000001), if it has policies.
+    pub(crate) fallback: Option<u32>,
+    /// The action of (0x…01, 0x00000002), if it has policies.
+    pub(crate) admin: Option<u32>,
+}
+
 /// A validated session, ready to evaluate calls. Build one with [`Session::from_json`] or
 /// [`Session::compile`]; it is immutable and can be shared between threads.
 #[derive(Clone, Debug)]
 pub struct Session {
     pub(crate) name: Option<Box<str>>,
     pub(crate) chain_id: Option<u64>,
+    /// Policies every call must pass.
     pub(crate) policies: Box<[Policy]>,
+    /// Policies checked once per transaction, against the sum of its values (Smart Sessions'
+    /// user-operation policies).
+    pub(crate) tx_policies: Box<[Policy]>,
     pub(crate) actions: Box<[Action]>,
     pub(crate) index: ActionIndex,
+    pub(crate) dispatch: Dispatch,
 }
 
 impl Session {
     /// Parses and compiles a session document from JSON. Errors name the path of the field at
     /// fault, e.g. `actions[2].rules[0].value: …`.
+    /// The document's `"format"` picks the loader: native when absent, or one of
+    /// [`formats::FORMATS`](crate::formats::FORMATS).
     pub fn from_json(text: &str) -> Result<Self, LoadError> {
-        let doc: SessionDocument = document::from_json_text(text)?;
-        Self::compile(&doc)
+        crate::formats::load_json(text)
     }
 
     /// Compiles a session from an already parsed JSON value.
     pub fn from_value(value: serde_json::Value) -> Result<Self, LoadError> {
-        let doc: SessionDocument = document::from_json_value(value)?;
-        Self::compile(&doc)
+        crate::formats::load_value(value)
     }
 
     /// Validates a document and builds the compiled session.
@@ -147,6 +175,41 @@ impl Session {
         out: &mut Verdict<'s>,
     ) {
         Evaluator::new(self, ledger, ctx, mode, out).run(calls);
+    }
+
+    /// Decides what the account's own calldata (a user operation's `callData`) would do: it is
+    /// unwrapped with the account's execute encoding into the calls it makes, which are then
+    /// evaluated as one atomic batch. A Smart Sessions session always reads ERC-7579 `execute`,
+    /// as its module does; otherwise `kind` says the encoding, or it is detected from the
+    /// selector. Calldata that cannot be unwrapped is denied with the reason.
+    pub fn evaluate_account_calldata<'s, L: Ledger + ?Sized>(
+        &'s self,
+        calldata: &[u8],
+        kind: Option<AccountKind>,
+        ledger: &L,
+        ctx: &Context,
+        mode: Mode,
+    ) -> Verdict<'s> {
+        let mut verdict = Verdict::default();
+        let kind = match (self.dispatch, kind) {
+            (Dispatch::SmartSessions(_), _) => Ok(AccountKind::Erc7579),
+            (Dispatch::Alternatives, Some(kind)) => Ok(kind),
+            (Dispatch::Alternatives, None) => account::detect(calldata),
+        };
+        let evaluator = Evaluator::new(self, ledger, ctx, mode, &mut verdict);
+        match kind.and_then(|kind| account::unwrap(kind, calldata)) {
+            Ok(Unwrapped::Calls(calls)) => evaluator.run_from(&calls, Origin::Executions),
+            Ok(Unwrapped::AccountCall(_)) => {
+                let call = Call {
+                    to: ctx.account.unwrap_or_default(),
+                    value: U256::ZERO,
+                    data: calldata,
+                };
+                evaluator.run_from(&[call], Origin::AccountCall);
+            }
+            Err(error) => evaluator.refuse(Reason::Unwrap { error }),
+        }
+        verdict
     }
 
     /// The actions a call may match, most specific first.

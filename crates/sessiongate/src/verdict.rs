@@ -249,11 +249,43 @@ pub enum Reason {
         #[serde(skip_serializing_if = "Option::is_none")]
         selector: Option<Selector>,
     },
+    /// The policy's configuration can enable on chain but never allows a call, e.g. a Smart
+    /// Sessions time frame of (0, 0).
+    Unusable {
+        /// Why.
+        why: &'static str,
+    },
+    /// A rule tree (all / any / not) did not hold.
+    TreeFailed,
+    /// A call to the account's own `execute`: Smart Sessions refuses it.
+    SelfExecute,
+    /// A call to a target that is reserved as a flag (Smart Sessions' fallback target 0x…01).
+    ReservedTarget {
+        /// The target.
+        target: Address,
+    },
+    /// The account's calldata cannot be unwrapped into calls.
+    Unwrap {
+        /// What is wrong with it.
+        error: crate::account::UnwrapError,
+    },
 }
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Unusable { why } => write!(f, "this configuration never allows a call: {why}"),
+            Self::TreeFailed => f.write_str("the rule tree does not hold"),
+            Self::SelfExecute => f.write_str("a session may not call `execute` on its own account"),
+            Self::ReservedTarget { target } => {
+                write!(
+                    f,
+                    "{target} is a reserved flag address and cannot be called"
+                )
+            }
+            Self::Unwrap { error } => {
+                write!(f, "the account calldata cannot be unwrapped: {error}")
+            }
             Self::EmptyBatch => f.write_str("the batch has no calls"),
             Self::WrongChain { expected, actual } => {
                 write!(f, "the session is for chain {expected}, not chain {actual}")

@@ -8,7 +8,7 @@ use crate::calldata::{Selector, Signature, WordType};
 use crate::index::ActionIndex;
 use crate::limits::{Limit, Policy, PolicyKind};
 use crate::rules::{Check, Rule};
-use crate::session::{Action, SelectorMatch, Session};
+use crate::session::{Action, Dispatch, SelectorMatch, Session};
 use alloc::{
     boxed::Box,
     format,
@@ -49,8 +49,10 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
         name: doc.name.as_deref().map(Box::from),
         chain_id: doc.chain_id,
         policies,
+        tx_policies: Box::default(),
         actions: actions.into(),
         index,
+        dispatch: Dispatch::Alternatives,
     })
 }
 

@@ -2,3 +2,57 @@
 //! JSON shape and compiles it onto the engine with the exact semantics of its contracts.
 
 pub mod smart_sessions;
+
+use crate::document::{self, LoadError};
+use crate::session::Session;
+use alloc::format;
+use serde::Deserialize;
+
+/// The formats a session document may declare in `"format"`.
+pub const FORMATS: &[&str] = &["sessiongate", "smart-sessions", "smart-sessions-onchain"];
+
+/// Only the `format` field; everything else is read by the format's own loader.
+#[derive(Deserialize)]
+struct Peek {
+    #[serde(default)]
+    format: Option<serde_json::Value>,
+}
+
+/// Which loader a document needs.
+fn loader(format: Option<&serde_json::Value>) -> Result<&str, LoadError> {
+    match format {
+        None => Ok("sessiongate"),
+        Some(serde_json::Value::String(name)) if FORMATS.contains(&name.as_str()) => Ok(name),
+        Some(other) => Err(LoadError::invalid(
+            "format",
+            format!(
+                "{other} is not a known format; the formats are {}",
+                FORMATS.join(", ")
+            ),
+        )),
+    }
+}
+
+/// Loads a session document of any format from JSON text.
+pub fn load_json(text: &str) -> Result<Session, LoadError> {
+    let peek: Peek = document::from_json_text(text)?;
+    match loader(peek.format.as_ref())? {
+        "smart-sessions" => smart_sessions::compile_sdk(&document::from_json_text(text)?),
+        "smart-sessions-onchain" => {
+            smart_sessions::compile_onchain(&document::from_json_text(text)?)
+        }
+        _ => Session::compile(&document::from_json_text(text)?),
+    }
+}
+
+/// Loads a session document of any format from a parsed JSON value.
+pub fn load_value(value: serde_json::Value) -> Result<Session, LoadError> {
+    let format = value.get("format").cloned();
+    match loader(format.as_ref())? {
+        "smart-sessions" => smart_sessions::compile_sdk(&document::from_json_value(value)?),
+        "smart-sessions-onchain" => {
+            smart_sessions::compile_onchain(&document::from_json_value(value)?)
+        }
+        _ => Session::compile(&document::from_json_value(value)?),
+    }
+}

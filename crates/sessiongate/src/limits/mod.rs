@@ -3,7 +3,9 @@
 
 mod ledger;
 mod policy;
+mod spending;
 
 pub(crate) use ledger::same_key;
 pub use ledger::{Effect, Ledger, LedgerError, LedgerKey, MemoryLedger};
 pub(crate) use policy::{Limit, Policy, PolicyKind, TokenSpend, token_spend};
+pub(crate) use spending::{Refusal, TokenLimits, counted};

@@ -1,4 +1,6 @@
+use super::spending::TokenLimits;
 use crate::calldata::{CallKind, Selector, WordType, read_word};
+use crate::rules::RuleTree;
 use alloc::boxed::Box;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, sol};
@@ -31,6 +33,12 @@ pub(crate) enum PolicyKind {
         token: Address,
         limit: Limit,
     },
+    /// Per-token budgets with a contract's own counting (Smart Sessions spending limits).
+    TokenLimits(Box<TokenLimits>),
+    /// Parameter rules in an and/or/not tree.
+    Tree(Box<RuleTree>),
+    /// A configuration that enables but never allows, with the reason.
+    Unusable(&'static str),
 }
 
 sol! {

@@ -5,3 +5,6 @@ mod rule;
 
 pub(crate) use check::{Check, compare as compare_words};
 pub(crate) use rule::Rule;
+mod tree;
+
+pub(crate) use tree::{MAX_DEPTH, MAX_VISITS, RuleTree, TreeNode};

@@ -1,11 +1,17 @@
-//! Rhinestone Smart Sessions (ERC-7579): the SDK's JSON shape and the on-chain form, both
-//! reduced to [`PolicyConfig`]s as the deployed policy contracts store them, then compiled onto
-//! the engine with the module's dispatch (exact action, else the fallback action).
+//! Rhinestone Smart Sessions (ERC-7579): the SDK's JSON shape (`"format": "smart-sessions"`) and
+//! the module's own `Session` struct (`"format": "smart-sessions-onchain"`), both reduced to
+//! [`PolicyConfig`]s as the deployed policy contracts store them, then compiled onto the engine
+//! with the module's dispatch (exact action, else the fallback action).
 
+mod compile;
+pub mod document;
 pub mod ids;
+mod load;
 mod model;
 pub mod onchain;
+mod sdk;
 
+pub use load::{compile_onchain, compile_sdk, to_onchain};
 pub use model::{
     ArgNode, ParamCondition, ParamRule, PolicyConfig, PolicyContract, PolicyKindId, PolicyVersion,
     SpendingSemantics,

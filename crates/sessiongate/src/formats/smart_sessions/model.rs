@@ -4,10 +4,10 @@
 
 use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which policy contract a configuration belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PolicyKindId {
     /// `SudoPolicy`: allows everything.
@@ -28,7 +28,7 @@ pub enum PolicyKindId {
 
 /// Which generation of a policy's source is deployed at an address; init data layouts and some
 /// checks differ between them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PolicyVersion {
     /// smartsessions HEAD (Aug 2025), at the addresses the Rhinestone SDKs use by default.
@@ -39,7 +39,8 @@ pub enum PolicyVersion {
 }
 
 /// A deployed policy contract: its address, what it is and which source it runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyContract {
     /// Where it is deployed.
     pub address: Address,
@@ -50,7 +51,7 @@ pub struct PolicyContract {
 }
 
 /// `ParamCondition` of `UniActionPolicy` and `ArgPolicy`, in the contracts' enum order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ParamCondition {
     /// 0: `param == ref`.
@@ -201,4 +202,19 @@ pub enum PolicyConfig {
         /// The cap.
         limit: U256,
     },
+}
+
+impl PolicyConfig {
+    /// Which policy contract kind holds this config.
+    pub fn kind(&self) -> PolicyKindId {
+        match self {
+            Self::Sudo => PolicyKindId::Sudo,
+            Self::UniversalAction { .. } => PolicyKindId::UniversalAction,
+            Self::ArgPolicy { .. } => PolicyKindId::ArgPolicy,
+            Self::SpendingLimits { .. } => PolicyKindId::SpendingLimits,
+            Self::TimeFrame { .. } => PolicyKindId::TimeFrame,
+            Self::UsageLimit { .. } => PolicyKindId::UsageLimit,
+            Self::ValueLimit { .. } => PolicyKindId::ValueLimit,
+        }
+    }
 }

@@ -1,0 +1,657 @@
+//! ERC-4337 user operations in the shapes `eth_sendUserOperation` takes them: v0.6, with
+//! `initCode` and `paymasterAndData` as single byte strings, and v0.7 (kept by v0.8), with the
+//! factory and paymaster fields split out. The version is read from which fields are present,
+//! as bundlers do: the JSON-RPC shape names no EntryPoint.
+
+use crate::document::{LoadError, Quantity, from_json_text, from_json_value};
+use alloc::{format, vec::Vec};
+use alloy_primitives::{Address, B256, Bytes, U256};
+use alloy_sol_types::sol;
+use core::fmt;
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de, ser};
+
+/// Which EntryPoint's JSON shape a user operation has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EntryPointVersion {
+    /// EntryPoint v0.6: `initCode` and `paymasterAndData`.
+    #[serde(rename = "v0.6")]
+    V06,
+    /// EntryPoint v0.7, and v0.8, which kept its JSON shape: `factory`, `paymaster`, ….
+    #[serde(rename = "v0.7")]
+    V07,
+}
+
+impl fmt::Display for EntryPointVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::V06 => "v0.6",
+            Self::V07 => "v0.7",
+        })
+    }
+}
+
+/// An EIP-7702 authorization sent with a user operation (`eip7702Auth`): bundlers take it for
+/// EntryPoint v0.8 accounts that are EOAs delegating to account code, in either JSON shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Eip7702Auth {
+    /// The chain the authorization is for; 0 for any chain.
+    #[serde(with = "hex_int")]
+    pub chain_id: U256,
+    /// The code the EOA delegates to (`contractAddress` is accepted too).
+    #[serde(alias = "contractAddress")]
+    pub address: Address,
+    /// The EOA's nonce the authorization consumes.
+    #[serde(with = "hex_int")]
+    pub nonce: u64,
+    /// The signature's y parity.
+    #[serde(with = "hex_int")]
+    pub y_parity: u8,
+    /// The signature's r.
+    #[serde(with = "hex_int")]
+    pub r: U256,
+    /// The signature's s.
+    #[serde(with = "hex_int")]
+    pub s: U256,
+}
+
+/// A user operation, in one model for both JSON shapes. Policies read its gas and paymaster
+/// fields; the account kind unwraps `call_data` into the calls a session evaluates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserOperation {
+    /// The JSON shape it came in, and so the EntryPoint that bounds its gas.
+    pub version: EntryPointVersion,
+    /// The account.
+    pub sender: Address,
+    /// The account's nonce: a 192-bit key and a 64-bit sequence.
+    pub nonce: U256,
+    /// What the EntryPoint calls the account with.
+    pub call_data: Bytes,
+    /// Gas for the account's execution call.
+    pub call_gas_limit: U256,
+    /// Gas for the account's validation (and, in v0.6, the paymaster's).
+    pub verification_gas_limit: U256,
+    /// Gas paid to the bundler beyond the calls' limits.
+    pub pre_verification_gas: U256,
+    /// The most wei paid per gas.
+    pub max_fee_per_gas: U256,
+    /// The most wei per gas paid above the base fee.
+    pub max_priority_fee_per_gas: U256,
+    /// v0.6 initCode, or v0.7 factory ‖ factoryData (empty when absent).
+    pub init_code: Bytes,
+    /// The paymaster, if any: v0.6 the first 20 bytes of paymasterAndData, v0.7 `paymaster`.
+    pub paymaster: Option<Address>,
+    /// Gas for the paymaster's validation; v0.7 only, 0 for v0.6.
+    pub paymaster_verification_gas_limit: U256,
+    /// Gas for the paymaster's postOp; v0.7 only, 0 for v0.6.
+    pub paymaster_post_op_gas_limit: U256,
+    /// v0.6 paymasterAndData[20..], v0.7 paymasterData.
+    pub paymaster_data: Bytes,
+    /// The account's signature over the operation.
+    pub signature: Bytes,
+    /// An EIP-7702 authorization sent along, if any.
+    pub eip7702_auth: Option<Eip7702Auth>,
+}
+
+sol! {
+    /// A user operation as EntryPoint v0.7 and v0.8 take it on chain, and as Smart Sessions
+    /// passes it to user-op policies.
+    #[derive(Debug, PartialEq, Eq)]
+    struct PackedUserOperation {
+        address sender;
+        uint256 nonce;
+        bytes initCode;
+        bytes callData;
+        bytes32 accountGasLimits;
+        uint256 preVerificationGas;
+        bytes32 gasFees;
+        bytes paymasterAndData;
+        bytes signature;
+    }
+}
+
+/// Why a user operation has no packed form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PackError {
+    /// v0.6 operations go on chain unpacked.
+    #[error("a v0.6 user operation has no packed form")]
+    NotV07,
+    /// A field packed into 128 bits holds more.
+    #[error("{field}: wider than the 128 bits v0.7 packs it in")]
+    TooWide {
+        /// The JSON name of the field.
+        field: &'static str,
+    },
+}
+
+/// Fields only the v0.6 shape has.
+const V06_FIELDS: [&str; 2] = ["initCode", "paymasterAndData"];
+
+impl UserOperation {
+    /// Parses one user operation in either JSON-RPC shape.
+    pub fn from_json(text: &str) -> Result<Self, LoadError> {
+        from_json_text::<Rpc>(text)?.into_op()
+    }
+
+    /// Parses an already parsed JSON value.
+    pub fn from_value(value: serde_json::Value) -> Result<Self, LoadError> {
+        from_json_value::<Rpc>(value)?.into_op()
+    }
+
+    /// The gas the op may use in total, as the EntryPoint's required prefund bounds it. v0.6
+    /// counts the verification limit three times with a (nonzero) paymaster, since it also
+    /// bounds the paymaster's postOp, which may run twice. `None` when the sum overflows.
+    pub fn max_gas(&self) -> Option<U256> {
+        let base = self.call_gas_limit.checked_add(self.pre_verification_gas)?;
+        match self.version {
+            EntryPointVersion::V06 => {
+                let times = if self.paymaster.is_some_and(|p| !p.is_zero()) {
+                    3_u8
+                } else {
+                    1
+                };
+                let verification = self.verification_gas_limit.checked_mul(U256::from(times))?;
+                base.checked_add(verification)
+            }
+            EntryPointVersion::V07 => {
+                let base = base.checked_add(self.verification_gas_limit)?;
+                if self.paymaster.is_none() {
+                    return Some(base);
+                }
+                base.checked_add(self.paymaster_verification_gas_limit)?
+                    .checked_add(self.paymaster_post_op_gas_limit)
+            }
+        }
+    }
+
+    /// The most wei the op can cost: `max_gas() × maxFeePerGas`; `None` on overflow.
+    pub fn max_cost(&self) -> Option<U256> {
+        self.max_gas()?.checked_mul(self.max_fee_per_gas)
+    }
+
+    /// The v0.7 on-chain form, with gas limits and fees packed two to a word.
+    pub fn packed(&self) -> Result<PackedUserOperation, PackError> {
+        if self.version == EntryPointVersion::V06 {
+            return Err(PackError::NotV07);
+        }
+        let narrow = |field: &'static str, value: U256| {
+            u128::try_from(value).map_err(|_| PackError::TooWide { field })
+        };
+        let paymaster_and_data = match self.paymaster {
+            None => Bytes::new(),
+            Some(paymaster) => {
+                let verification = narrow(
+                    "paymasterVerificationGasLimit",
+                    self.paymaster_verification_gas_limit,
+                )?;
+                let post_op = narrow("paymasterPostOpGasLimit", self.paymaster_post_op_gas_limit)?;
+                let mut out =
+                    Vec::with_capacity(52_usize.saturating_add(self.paymaster_data.len()));
+                out.extend_from_slice(paymaster.as_slice());
+                out.extend_from_slice(&verification.to_be_bytes());
+                out.extend_from_slice(&post_op.to_be_bytes());
+                out.extend_from_slice(&self.paymaster_data);
+                out.into()
+            }
+        };
+        Ok(PackedUserOperation {
+            sender: self.sender,
+            nonce: self.nonce,
+            initCode: self.init_code.clone(),
+            callData: self.call_data.clone(),
+            accountGasLimits: pack(
+                narrow("verificationGasLimit", self.verification_gas_limit)?,
+                narrow("callGasLimit", self.call_gas_limit)?,
+            ),
+            preVerificationGas: self.pre_verification_gas,
+            gasFees: pack(
+                narrow("maxPriorityFeePerGas", self.max_priority_fee_per_gas)?,
+                narrow("maxFeePerGas", self.max_fee_per_gas)?,
+            ),
+            paymasterAndData: paymaster_and_data,
+            signature: self.signature.clone(),
+        })
+    }
+
+    /// Refuses a model its JSON shape cannot carry, so what is serialized parses back equal.
+    fn check(&self) -> Result<(), LoadError> {
+        let v06 = self.version == EntryPointVersion::V06;
+        let init_field = if v06 { "initCode" } else { "factory" };
+        split_address(&self.init_code, init_field)?;
+        let paymaster_gas = [
+            (
+                "paymasterVerificationGasLimit",
+                self.paymaster_verification_gas_limit,
+            ),
+            ("paymasterPostOpGasLimit", self.paymaster_post_op_gas_limit),
+        ];
+        for (field, gas) in paymaster_gas {
+            if !gas.is_zero() && (v06 || self.paymaster.is_none()) {
+                return Err(LoadError::invalid(field, "nonzero, with no v0.7 paymaster"));
+            }
+        }
+        if self.paymaster.is_none() && !self.paymaster_data.is_empty() {
+            return Err(LoadError::invalid(
+                "paymasterData",
+                "given without a paymaster",
+            ));
+        }
+        if !v06 {
+            check_v07_widths(&self.to_rpc())?;
+        }
+        Ok(())
+    }
+
+    /// The JSON-RPC fields of the op's version; `check` first.
+    fn to_rpc(&self) -> Rpc {
+        let mut rpc = Rpc {
+            sender: Some(self.sender),
+            nonce: Some(Hex(self.nonce)),
+            call_data: Some(self.call_data.clone()),
+            call_gas_limit: Some(Hex(self.call_gas_limit)),
+            verification_gas_limit: Some(Hex(self.verification_gas_limit)),
+            pre_verification_gas: Some(Hex(self.pre_verification_gas)),
+            max_fee_per_gas: Some(Hex(self.max_fee_per_gas)),
+            max_priority_fee_per_gas: Some(Hex(self.max_priority_fee_per_gas)),
+            signature: Some(self.signature.clone()),
+            eip7702_auth: self.eip7702_auth,
+            ..Rpc::default()
+        };
+        match self.version {
+            EntryPointVersion::V06 => {
+                rpc.init_code = Some(self.init_code.clone());
+                let mut joined = Vec::new();
+                if let Some(paymaster) = self.paymaster {
+                    joined.extend_from_slice(paymaster.as_slice());
+                    joined.extend_from_slice(&self.paymaster_data);
+                }
+                rpc.paymaster_and_data = Some(joined.into());
+            }
+            EntryPointVersion::V07 => {
+                if let Some((factory, data)) = self.init_code.split_first_chunk::<20>() {
+                    rpc.factory = Some(Address::from(*factory));
+                    rpc.factory_data = Some(Bytes::copy_from_slice(data));
+                }
+                if let Some(paymaster) = self.paymaster {
+                    rpc.paymaster = Some(paymaster);
+                    rpc.paymaster_verification_gas_limit =
+                        Some(Hex(self.paymaster_verification_gas_limit));
+                    rpc.paymaster_post_op_gas_limit = Some(Hex(self.paymaster_post_op_gas_limit));
+                    rpc.paymaster_data = Some(self.paymaster_data.clone());
+                }
+            }
+        }
+        rpc
+    }
+}
+
+impl Serialize for UserOperation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.check().map_err(ser::Error::custom)?;
+        self.to_rpc().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for UserOperation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Rpc::deserialize(deserializer)?
+            .into_op()
+            .map_err(de::Error::custom)
+    }
+}
+
+/// Two 128-bit values in one word, the first in the high half.
+fn pack(high: u128, low: u128) -> B256 {
+    let mut word = [0_u8; 32];
+    let bytes = high.to_be_bytes().into_iter().chain(low.to_be_bytes());
+    for (slot, byte) in word.iter_mut().zip(bytes) {
+        *slot = byte;
+    }
+    B256::from(word)
+}
+
+/// Splits `address ‖ rest`; empty bytes have no address, and 1–19 bytes are refused, as the
+/// EntryPoint refuses (or reverts on) them.
+fn split_address(bytes: &Bytes, field: &str) -> Result<Option<(Address, Bytes)>, LoadError> {
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    match bytes.split_first_chunk::<20>() {
+        Some((address, rest)) => Ok(Some((
+            Address::from(*address),
+            Bytes::copy_from_slice(rest),
+        ))),
+        None => Err(LoadError::invalid(
+            field,
+            format!(
+                "{} bytes; when not empty it starts with a 20-byte address",
+                bytes.len()
+            ),
+        )),
+    }
+}
+
+/// Refuses the v0.7 fields the EntryPoint packs into 128 bits when they hold more.
+fn check_v07_widths(rpc: &Rpc) -> Result<(), LoadError> {
+    let narrow = [
+        ("callGasLimit", rpc.call_gas_limit),
+        ("verificationGasLimit", rpc.verification_gas_limit),
+        ("maxFeePerGas", rpc.max_fee_per_gas),
+        ("maxPriorityFeePerGas", rpc.max_priority_fee_per_gas),
+        (
+            "paymasterVerificationGasLimit",
+            rpc.paymaster_verification_gas_limit,
+        ),
+        ("paymasterPostOpGasLimit", rpc.paymaster_post_op_gas_limit),
+    ];
+    for (field, value) in narrow {
+        if let Some(Hex(value)) = value
+            && u128::try_from(value).is_err()
+        {
+            return Err(LoadError::invalid(
+                field,
+                format!("{value:#x} is wider than the 128 bits v0.7 packs it in"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A quantity read as the crate reads them (JSON integer, decimal or hex string) and written as
+/// JSON-RPC writes them: a `0x` hex string.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Hex(U256);
+
+impl Serialize for Hex {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        hex_int::serialize(&self.0, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Hex {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        hex_int::deserialize(deserializer).map(Self)
+    }
+}
+
+/// Serde for integers as JSON-RPC quantities, refusing values too wide for the field's type.
+mod hex_int {
+    use super::*;
+
+    pub(super) fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        T: fmt::LowerHex,
+        S: Serializer,
+    {
+        serializer.collect_str(&format_args!("{value:#x}"))
+    }
+
+    pub(super) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+    where
+        T: TryFrom<U256>,
+        D: Deserializer<'de>,
+    {
+        let Quantity(wide) = Quantity::deserialize(deserializer)?;
+        T::try_from(wide).map_err(|_| {
+            de::Error::custom(format!(
+                "{wide:#x} does not fit {} bits",
+                core::mem::size_of::<T>().saturating_mul(8)
+            ))
+        })
+    }
+}
+
+/// Every field of either JSON-RPC shape, in the order the shapes list them; which are present
+/// decides the version.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Rpc {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sender: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    init_code: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    factory: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    factory_data: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    call_data: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    call_gas_limit: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification_gas_limit: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pre_verification_gas: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_fee_per_gas: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_priority_fee_per_gas: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paymaster_and_data: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paymaster: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paymaster_verification_gas_limit: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paymaster_post_op_gas_limit: Option<Hex>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paymaster_data: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signature: Option<Bytes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eip7702_auth: Option<Eip7702Auth>,
+}
+
+/// A field every user operation has.
+fn required<T>(value: Option<T>, field: &str) -> Result<T, LoadError> {
+    value.ok_or_else(|| LoadError::invalid(field, "missing; every user operation has it"))
+}
+
+impl Rpc {
+    /// v0.6 when a v0.6-only field is present; a v0.7 field alongside it is refused.
+    fn version(&self) -> Result<EntryPointVersion, LoadError> {
+        let v06 = [self.init_code.is_some(), self.paymaster_and_data.is_some()];
+        let v07 = [
+            ("factory", self.factory.is_some()),
+            ("factoryData", self.factory_data.is_some()),
+            ("paymaster", self.paymaster.is_some()),
+            (
+                "paymasterVerificationGasLimit",
+                self.paymaster_verification_gas_limit.is_some(),
+            ),
+            (
+                "paymasterPostOpGasLimit",
+                self.paymaster_post_op_gas_limit.is_some(),
+            ),
+            ("paymasterData", self.paymaster_data.is_some()),
+        ];
+        let old = V06_FIELDS
+            .iter()
+            .zip(v06)
+            .find_map(|(f, on)| on.then_some(*f));
+        let new = v07.into_iter().find_map(|(f, on)| on.then_some(f));
+        match (old, new) {
+            (Some(old), Some(new)) => Err(LoadError::invalid(
+                new,
+                format!(
+                    "a v0.7 field, but `{old}` makes this a v0.6 user operation; the shapes do not mix"
+                ),
+            )),
+            (Some(_), None) => Ok(EntryPointVersion::V06),
+            (None, _) => Ok(EntryPointVersion::V07),
+        }
+    }
+
+    fn into_op(self) -> Result<UserOperation, LoadError> {
+        let version = self.version()?;
+        let mut op = UserOperation {
+            version,
+            sender: required(self.sender, "sender")?,
+            nonce: required(self.nonce, "nonce")?.0,
+            call_data: required(self.call_data.clone(), "callData")?,
+            call_gas_limit: required(self.call_gas_limit, "callGasLimit")?.0,
+            verification_gas_limit: required(self.verification_gas_limit, "verificationGasLimit")?
+                .0,
+            pre_verification_gas: required(self.pre_verification_gas, "preVerificationGas")?.0,
+            max_fee_per_gas: required(self.max_fee_per_gas, "maxFeePerGas")?.0,
+            max_priority_fee_per_gas: required(
+                self.max_priority_fee_per_gas,
+                "maxPriorityFeePerGas",
+            )?
+            .0,
+            init_code: Bytes::new(),
+            paymaster: None,
+            paymaster_verification_gas_limit: U256::ZERO,
+            paymaster_post_op_gas_limit: U256::ZERO,
+            paymaster_data: Bytes::new(),
+            signature: required(self.signature.clone(), "signature")?,
+            eip7702_auth: self.eip7702_auth,
+        };
+        match version {
+            EntryPointVersion::V06 => self.fill_v06(&mut op)?,
+            EntryPointVersion::V07 => self.fill_v07(&mut op)?,
+        }
+        Ok(op)
+    }
+
+    /// `initCode` and `paymasterAndData`, both required in v0.6.
+    fn fill_v06(self, op: &mut UserOperation) -> Result<(), LoadError> {
+        let missing =
+            |field: &str| LoadError::invalid(field, "missing; every v0.6 user operation has it");
+        let init_code = self.init_code.ok_or_else(|| missing("initCode"))?;
+        split_address(&init_code, "initCode")?;
+        let joined = self
+            .paymaster_and_data
+            .ok_or_else(|| missing("paymasterAndData"))?;
+        if let Some((paymaster, data)) = split_address(&joined, "paymasterAndData")? {
+            op.paymaster = Some(paymaster);
+            op.paymaster_data = data;
+        }
+        op.init_code = init_code;
+        Ok(())
+    }
+
+    /// The optional factory and paymaster groups; their parts need their address.
+    fn fill_v07(self, op: &mut UserOperation) -> Result<(), LoadError> {
+        check_v07_widths(&self)?;
+        let without = |field: &str, needs: &str| {
+            LoadError::invalid(field, format!("given without `{needs}`"))
+        };
+        match (self.factory, self.factory_data) {
+            (None, Some(_)) => return Err(without("factoryData", "factory")),
+            (Some(factory), data) => {
+                let mut code = factory.to_vec();
+                code.extend_from_slice(&data.unwrap_or_default());
+                op.init_code = code.into();
+            }
+            (None, None) => {}
+        }
+        let Some(paymaster) = self.paymaster else {
+            let parts = [
+                (
+                    "paymasterVerificationGasLimit",
+                    self.paymaster_verification_gas_limit.is_some(),
+                ),
+                (
+                    "paymasterPostOpGasLimit",
+                    self.paymaster_post_op_gas_limit.is_some(),
+                ),
+                ("paymasterData", self.paymaster_data.is_some()),
+            ];
+            return match parts.into_iter().find(|(_, on)| *on) {
+                Some((field, _)) => Err(without(field, "paymaster")),
+                None => Ok(()),
+            };
+        };
+        op.paymaster = Some(paymaster);
+        op.paymaster_verification_gas_limit =
+            self.paymaster_verification_gas_limit.unwrap_or_default().0;
+        op.paymaster_post_op_gas_limit = self.paymaster_post_op_gas_limit.unwrap_or_default().0;
+        op.paymaster_data = self.paymaster_data.unwrap_or_default();
+        Ok(())
+    }
+}
+
+impl fmt::Display for UserOperation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} user operation from {} (nonce {})",
+            self.version, self.sender, self.nonce
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn v07() -> serde_json::Value {
+        json!({
+            "sender": "0x1111111111111111111111111111111111111111",
+            "nonce": "0x1",
+            "callData": "0x",
+            "callGasLimit": "0x10",
+            "verificationGasLimit": "0x20",
+            "preVerificationGas": "0x30",
+            "maxFeePerGas": "0x2",
+            "maxPriorityFeePerGas": "0x1",
+            "signature": "0x",
+        })
+    }
+
+    #[test]
+    fn version_strings() {
+        assert_eq!(EntryPointVersion::V06.to_string(), "v0.6");
+        assert_eq!(
+            serde_json::to_string(&EntryPointVersion::V07).unwrap(),
+            "\"v0.7\""
+        );
+    }
+
+    #[test]
+    fn bare_op_is_v07() {
+        let op = UserOperation::from_value(v07()).unwrap();
+        assert_eq!(op.version, EntryPointVersion::V07);
+        assert_eq!(op.max_gas(), Some(U256::from(0x60)));
+        assert_eq!(op.max_cost(), Some(U256::from(0xc0)));
+    }
+
+    #[test]
+    fn pack_halves() {
+        let word = pack(1, 2);
+        assert_eq!(
+            U256::from_be_bytes(word.0),
+            (U256::from(1) << 128) + U256::from(2)
+        );
+    }
+
+    #[test]
+    fn paymaster_fields_in_v06_model_are_refused() {
+        let mut op = UserOperation::from_value(v07()).unwrap();
+        op.version = EntryPointVersion::V06;
+        op.paymaster = Some(Address::repeat_byte(2));
+        op.paymaster_post_op_gas_limit = U256::from(1);
+        let err = op.check().unwrap_err();
+        assert_eq!(err.path(), "paymasterPostOpGasLimit");
+        assert!(serde_json::to_string(&op).is_err());
+    }
+
+    #[test]
+    fn packed_needs_v07_and_narrow_fields() {
+        let mut op = UserOperation::from_value(v07()).unwrap();
+        op.max_fee_per_gas = U256::from(u128::MAX) + U256::from(1);
+        assert_eq!(
+            op.packed(),
+            Err(PackError::TooWide {
+                field: "maxFeePerGas"
+            })
+        );
+        op.version = EntryPointVersion::V06;
+        assert_eq!(op.packed(), Err(PackError::NotV07));
+    }
+}
