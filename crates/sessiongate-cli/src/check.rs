@@ -5,7 +5,7 @@ use crate::error::{CliError, read_text};
 use alloy_primitives::Address;
 use clap::Args;
 use sessiongate::document::JsonError;
-use sessiongate::{Context, MemoryLedger, Session, Transaction, Verdict};
+use sessiongate::{Context, MemoryLedger, Mode, Session, Transaction, Verdict};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -13,10 +13,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Arguments of `sessiongate check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The session document (native JSON format).
+    /// The session document, in any format (its `"format"` field says which).
     #[arg(long, value_name = "FILE")]
     session: PathBuf,
-    /// The transaction: `{"to","value","data"}` or `{"calls":[...]}` for an atomic batch.
+    /// The transaction: `{"to","value","data"}` or `{"calls":[...]}` for an atomic batch. When `to`
+    /// is the account, `data` is the account's own calldata (e.g. ERC-7579 `execute`) and is
+    /// unwrapped into the calls it makes.
     #[arg(long, value_name = "FILE")]
     tx: PathBuf,
     /// Usage so far, as a JSON object of counter to amount; a missing file reads as empty.
@@ -55,10 +57,18 @@ pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
         chain_id: args.chain_id.or_else(|| tx.chain_id()).unwrap_or(1),
         account: args.account.or_else(|| tx.from()),
     };
+    let mode = match args.explain {
+        true => Mode::Explain,
+        false => Mode::Fast,
+    };
     let calls = tx.as_calls();
-    let verdict = match args.explain {
-        true => session.explain(&calls, &ledger, &ctx),
-        false => session.check(&calls, &ledger, &ctx),
+    let verdict = match calls.as_slice() {
+        // A call to the account itself carries the account's own calldata (a user operation's
+        // callData): unwrap it into the calls the account would make.
+        [call] if Some(call.to) == ctx.account => {
+            session.evaluate_account_calldata(call.data, None, &ledger, &ctx, mode)
+        }
+        _ => session.evaluate(&calls, &ledger, &ctx, mode),
     };
     print_verdict(&verdict)?;
     if let (true, true, Some(path)) = (args.commit, verdict.is_allow(), &args.ledger) {

@@ -3,6 +3,7 @@
 
 mod check;
 mod error;
+mod ids;
 mod scenarios;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,9 @@ enum Command {
     Test(scenarios::TestArgs),
     /// Print the JSON Schema of the native session document.
     Schema,
+    /// Print a Smart Sessions session's permissionId, actionIds and configIds as the module
+    /// computes them.
+    Ids(ids::IdsArgs),
 }
 
 const ALLOW: u8 = 0;
@@ -50,6 +54,10 @@ fn main() -> ExitCode {
                 _ => BAD_INPUT,
             }
         }
+        Command::Ids(args) => match ids::run(&args) {
+            Ok(()) => ALLOW,
+            Err(e) => fail(&e),
+        },
         Command::Schema => match schema() {
             Ok(()) => ALLOW,
             Err(e) => fail(&e),

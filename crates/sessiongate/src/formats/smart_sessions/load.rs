@@ -3,12 +3,14 @@
 
 use super::compile::{self, Frame, Installed, InstalledAction};
 use super::document::{ActionData, OnChainSession, OnChainTag, PolicyData, SdkAction, SdkSession};
-use super::ids::{FALLBACK_SELECTOR, FALLBACK_TARGET};
+use super::ids::{self, FALLBACK_SELECTOR, FALLBACK_TARGET};
 use super::onchain::{self, PolicyTable, SMART_SESSION_V2};
 use super::{PolicyConfig, sdk};
+use crate::calldata::Selector;
 use crate::document::LoadError;
 use crate::session::Session;
 use alloc::{format, vec::Vec};
+use alloy_primitives::{Address, B256};
 
 type Result<T> = core::result::Result<T, LoadError>;
 /// Encodes a list of SDK policies found at a path.
@@ -149,4 +151,84 @@ fn installed_set(
         );
     }
     Ok(set)
+}
+
+/// The identifiers the module derives for a session, as `IdLib` computes them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identifiers {
+    /// `keccak256(abi.encode(sessionValidator, sessionValidatorInitData, salt))`; absent when the
+    /// document does not name its session validator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission_id: Option<B256>,
+    /// The config id of the user-operation policies (needs the account and the permission id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_op_config_id: Option<B256>,
+    /// One entry per distinct action id, in first-seen order.
+    pub actions: Vec<ActionIds>,
+}
+
+/// The identifiers of one action.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionIds {
+    /// The target.
+    pub target: Address,
+    /// The selector.
+    pub selector: Selector,
+    /// `keccak256(abi.encodePacked(target, selector))`.
+    pub action_id: B256,
+    /// The config id its policies' state is kept under (needs the account and the permission id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_id: Option<B256>,
+}
+
+/// The permission id, action ids and config ids of a session in the module's shape.
+pub fn identifiers(doc: &OnChainSession, account: Option<Address>) -> Identifiers {
+    let permission_id = doc.session_validator.map(|validator| {
+        let init = doc.session_validator_init_data.clone().unwrap_or_default();
+        ids::permission_id(validator, &init, doc.salt.unwrap_or_default())
+    });
+    let scoped = account.zip(permission_id);
+    let mut actions: Vec<ActionIds> = Vec::new();
+    for action in &doc.actions {
+        let (target, selector) = (action.action_target, action.action_target_selector);
+        if actions
+            .iter()
+            .any(|a| a.target == target && a.selector == selector)
+        {
+            continue;
+        }
+        let action_id = ids::action_id(target, selector);
+        actions.push(ActionIds {
+            target,
+            selector,
+            action_id,
+            config_id: scoped.map(|(a, p)| ids::action_config_id(a, p, action_id)),
+        });
+    }
+    Identifiers {
+        permission_id,
+        user_op_config_id: scoped.map(|(a, p)| ids::user_op_config_id(a, p)),
+        actions,
+    }
+}
+
+/// Reads a Smart Sessions document of either shape from JSON and returns the module's shape
+/// (encoding an SDK document as the SDK would).
+pub fn onchain_from_json(text: &str) -> Result<OnChainSession> {
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        #[serde(default)]
+        format: Option<serde_json::Value>,
+    }
+    let peek: Peek = crate::document::from_json_text(text)?;
+    match peek.format.as_ref().and_then(|f| f.as_str()) {
+        Some("smart-sessions") => to_onchain(&crate::document::from_json_text(text)?),
+        Some("smart-sessions-onchain") => Ok(crate::document::from_json_text(text)?),
+        _ => Err(LoadError::invalid(
+            "format",
+            "a Smart Sessions document has \"format\": \"smart-sessions\" or \"smart-sessions-onchain\"",
+        )),
+    }
 }

@@ -11,7 +11,10 @@ mod model;
 pub mod onchain;
 mod sdk;
 
-pub use load::{compile_onchain, compile_sdk, to_onchain};
+pub use load::{
+    ActionIds, Identifiers, compile_onchain, compile_sdk, identifiers, onchain_from_json,
+    to_onchain,
+};
 pub use model::{
     ArgNode, ParamCondition, ParamRule, PolicyConfig, PolicyContract, PolicyKindId, PolicyVersion,
     SpendingSemantics,
