@@ -10,7 +10,7 @@
 
 use sessiongate::scenario::{Expect, Scenario};
 use sessiongate::transaction::CallDocument;
-use sessiongate::{Call, Context, MemoryLedger, Session, Transaction};
+use sessiongate::{Call, Context, MemoryLedger, Mode, Session, Transaction};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -162,7 +162,15 @@ fn sample_transactions_get_the_verdict_their_names_say() {
         for file in files {
             let tx = Transaction::from_json(&read(&file))
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            let verdict = session.explain(&tx.as_calls(), &MemoryLedger::new(), &ctx);
+            let calls = tx.as_calls();
+            let ledger = MemoryLedger::new();
+            // As the CLI does: a call to the account carries the account's own calldata.
+            let verdict = match calls.as_slice() {
+                [call] if Some(call.to) == ctx.account => {
+                    session.evaluate_account_calldata(call.data, None, &ledger, &ctx, Mode::Explain)
+                }
+                _ => session.explain(&calls, &ledger, &ctx),
+            };
             let want_allow = file.ends_with("tx-allow.json");
             assert_eq!(
                 verdict.is_allow(),
@@ -182,21 +190,32 @@ fn fast_and_explain_paths_agree_on_every_step() {
         let session = Session::from_value(s.session.clone()).expect("example session loads");
         let mut ledger = MemoryLedger::new();
         for (index, step) in s.steps.iter().enumerate() {
-            let calls: Vec<Call<'_>> = match (&step.call, &step.calls) {
-                (Some(call), None) => vec![call.as_call()],
-                (None, Some(calls)) => calls.iter().map(CallDocument::as_call).collect(),
-                _ => panic!(
-                    "{} step {index}: examples use call or calls",
-                    folder.display()
-                ),
-            };
             let ctx = Context {
                 now: step.now,
                 chain_id: s.chain_id.unwrap_or(1),
                 account: s.account,
             };
-            let fast = session.check(&calls, &ledger, &ctx);
-            let full = session.explain(&calls, &ledger, &ctx);
+            let (fast, full) = match (&step.call, &step.calls, &step.account_calldata) {
+                (_, _, Some(data)) => (
+                    session.evaluate_account_calldata(data, None, &ledger, &ctx, Mode::Fast),
+                    session.evaluate_account_calldata(data, None, &ledger, &ctx, Mode::Explain),
+                ),
+                (Some(call), None, None) => {
+                    let calls = [call.as_call()];
+                    (
+                        session.check(&calls, &ledger, &ctx),
+                        session.explain(&calls, &ledger, &ctx),
+                    )
+                }
+                (None, Some(calls), None) => {
+                    let calls: Vec<Call<'_>> = calls.iter().map(CallDocument::as_call).collect();
+                    (
+                        session.check(&calls, &ledger, &ctx),
+                        session.explain(&calls, &ledger, &ctx),
+                    )
+                }
+                _ => panic!("{} step {index}: no calls", folder.display()),
+            };
             let at = format!("{} step {index}", folder.display());
             assert_eq!(fast.decision, full.decision, "{at}: {fast} vs {full}");
             assert_eq!(fast.effects, full.effects, "{at}");
