@@ -98,6 +98,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             for (index, call) in calls.iter().enumerate() {
                 let ok = match self.session.dispatch {
                     Dispatch::Alternatives => self.call(index, call),
+                    Dispatch::FirstMatch => self.first_match(index, call),
                     Dispatch::SmartSessions(smart) => self.smart_call(index, call, smart, origin),
                 };
                 if !ok && self.mode == Mode::Fast {
@@ -210,8 +211,34 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             };
             return self.fail(here, (None, None), reason);
         };
-        let effects = self.out.effects.len();
+        self.decide(index, action, call, CallKind::of(call.data))
+    }
+
+    /// The most specific candidate decides alone.
+    fn first_match(&mut self, index: usize, call: &Call<'_>) -> bool {
         let kind = CallKind::of(call.data);
+        let session = self.session;
+        let Some(action) = session.candidates(call.to, kind).next() else {
+            let selector = match kind {
+                CallKind::Function(s) => Some(s),
+                _ => None,
+            };
+            let reason = Reason::NoAction {
+                target: call.to,
+                selector,
+            };
+            let here = At {
+                call: index,
+                action: None,
+            };
+            return self.fail(here, (None, None), reason);
+        };
+        self.decide(index, action, call, kind)
+    }
+
+    /// One action decides the call: on allow its effects fold into the batch's.
+    fn decide(&mut self, index: usize, action: &'s Action, call: &Call<'_>, kind: CallKind) -> bool {
+        let effects = self.out.effects.len();
         if self.action(index, action, call, kind) {
             self.out.allowed_by.push(Cow::Borrowed(&action.label));
             fold_into_earlier(&mut self.out.effects, effects);
@@ -491,7 +518,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             Some(limit) => match self.try_charge(limit, word) {
                 Ok(()) => Ok(true),
                 Err(Shortfall::Exceeded(_)) => Ok(false),
-                Err(short) => Err(Box::new(short.reason(limit, word))),
+                Err(short) => Err(Box::new(short.reason(limit, word, self.ctx.now))),
             },
         }
     }
@@ -500,20 +527,36 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     fn charge(&mut self, at: At<'s>, here: Here<'s>, limit: &'s Limit, amount: U256) -> bool {
         match self.try_charge(limit, amount) {
             Ok(()) => true,
-            Err(short) => self.fail(at, here, short.reason(limit, amount)),
+            Err(short) => {
+                let reason = short.reason(limit, amount, self.ctx.now);
+                self.fail(at, here, reason)
+            }
         }
     }
 
     /// What is used is the ledger's amount plus what earlier calls of this batch already added;
     /// the reason says why the cap does not allow `amount` more.
     fn try_charge(&mut self, limit: &'s Limit, amount: U256) -> Result<(), Shortfall> {
+        let key = match limit.window {
+            None => LedgerKey::borrowed(&limit.key),
+            Some(window) => match window.at(self.ctx.now) {
+                // Each window counts under its own key, named by the second it opens.
+                Some((index, _)) => {
+                    let opens = index
+                        .saturating_mul(window.period)
+                        .saturating_add(window.start);
+                    LedgerKey::new(alloc::format!("{}@{opens}", limit.key))
+                }
+                None => return Err(Shortfall::NotOpen(window.start)),
+            },
+        };
         let pending = self
             .out
             .effects
             .iter()
-            .filter(|e| same_key(e.key.as_str(), &limit.key))
+            .filter(|e| same_key(e.key.as_str(), key.as_str()))
             .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
-        let recorded = self.ledger.used(&limit.key);
+        let recorded = self.ledger.used(key.as_str());
         let Some(used) = pending.and_then(|p| p.checked_add(recorded)) else {
             return Err(Shortfall::Overflow(U256::MAX));
         };
@@ -522,7 +565,6 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             Some(total) if total > limit.cap => Err(Shortfall::Exceeded(used)),
             Some(_) => {
                 if !amount.is_zero() {
-                    let key = LedgerKey::borrowed(&limit.key);
                     self.out.effects.push(Effect { key, add: amount });
                 }
                 Ok(())
@@ -553,18 +595,22 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
 enum Shortfall {
     Exceeded(U256),
     Overflow(U256),
+    /// A windowed budget before its first window opens.
+    NotOpen(u64),
 }
 
 impl Shortfall {
     #[cold]
-    fn reason(self, limit: &Limit, requested: U256) -> Reason {
+    fn reason(self, limit: &Limit, requested: U256, now: u64) -> Reason {
         match self {
             Self::Exceeded(used) => Reason::LimitExceeded {
                 limit: limit.cap,
                 used,
                 requested,
                 left: limit.cap.saturating_sub(used),
+                resets_at: limit.window.and_then(|w| w.at(now)).map(|(_, end)| end),
             },
+            Self::NotOpen(valid_after) => Reason::NotYetValid { valid_after, now },
             Self::Overflow(used) => Reason::LimitOverflow { used, requested },
         }
     }

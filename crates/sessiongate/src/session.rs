@@ -70,6 +70,9 @@ pub(crate) enum Dispatch {
     /// Smart Sessions: the exact (target, selector) action, else the fallback action; the first
     /// one found decides.
     SmartSessions(SmartDispatch),
+    /// The most specific candidate decides, with no second try (thirdweb's first matching
+    /// policy); calldata shorter than 4 bytes is a native transfer.
+    FirstMatch,
 }
 
 /// What Smart Sessions' dispatch needs beyond the action index.
@@ -97,6 +100,9 @@ pub struct Session {
     pub(crate) actions: Box<[Action]>,
     pub(crate) index: ActionIndex,
     pub(crate) dispatch: Dispatch,
+    /// The account encoding the session's module reads, when it reads only one (Smart Sessions:
+    /// ERC-7579 `execute`); otherwise the caller's, or detected.
+    pub(crate) account_kind: Option<AccountKind>,
 }
 
 impl Session {
@@ -121,6 +127,11 @@ impl Session {
     /// The document's name, if it has one.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
+    }
+
+    /// The account encoding this session's module reads, if it reads only one.
+    pub fn account_kind(&self) -> Option<AccountKind> {
+        self.account_kind
     }
 
     /// How many actions the session has.
@@ -179,9 +190,9 @@ impl Session {
 
     /// Decides what the account's own calldata (a user operation's `callData`) would do: it is
     /// unwrapped with the account's execute encoding into the calls it makes, which are then
-    /// evaluated as one atomic batch. A Smart Sessions session always reads ERC-7579 `execute`,
-    /// as its module does; otherwise `kind` says the encoding, or it is detected from the
-    /// selector. Calldata that cannot be unwrapped is denied with the reason.
+    /// evaluated as one atomic batch. A session whose module reads one encoding uses it (Smart
+    /// Sessions: ERC-7579 `execute`; thirdweb: its `execute(Call[])`); otherwise `kind` says the
+    /// encoding, or it is detected from the selector. Calldata that cannot be unwrapped is denied with the reason.
     pub fn evaluate_account_calldata<'s, L: Ledger + ?Sized>(
         &'s self,
         calldata: &[u8],
@@ -191,10 +202,9 @@ impl Session {
         mode: Mode,
     ) -> Verdict<'s> {
         let mut verdict = Verdict::default();
-        let kind = match (self.dispatch, kind) {
-            (Dispatch::SmartSessions(_), _) => Ok(AccountKind::Erc7579),
-            (Dispatch::Alternatives, Some(kind)) => Ok(kind),
-            (Dispatch::Alternatives, None) => account::detect(calldata),
+        let kind = match (self.account_kind, kind) {
+            (Some(own), _) | (None, Some(own)) => Ok(own),
+            (None, None) => account::detect(calldata),
         };
         let evaluator = Evaluator::new(self, ledger, ctx, mode, &mut verdict);
         match kind.and_then(|kind| account::unwrap(kind, calldata)) {

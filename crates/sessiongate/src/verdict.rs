@@ -231,6 +231,9 @@ pub enum Reason {
         /// What is left: `limit - used`.
         #[serde(serialize_with = "decimal")]
         left: U256,
+        /// For a budget per window of time: when the next window opens with a fresh budget.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        resets_at: Option<u64>,
     },
     /// Adding this call to a counter overflows 2^256-1.
     LimitOverflow {
@@ -331,10 +334,17 @@ impl fmt::Display for Reason {
                 used,
                 requested,
                 left,
-            } => write!(
-                f,
-                "{requested} more would pass the limit {limit} ({used} used, {left} left)"
-            ),
+                resets_at,
+            } => {
+                write!(
+                    f,
+                    "{requested} more would pass the limit {limit} ({used} used, {left} left"
+                )?;
+                match resets_at {
+                    Some(at) => write!(f, "; a fresh budget opens at {at})"),
+                    None => f.write_str(")"),
+                }
+            }
             Self::LimitOverflow { used, requested } => {
                 write!(f, "adding {requested} to {used} overflows 2^256-1")
             }

@@ -161,6 +161,7 @@ fn assert_exceeded(v: &Verdict, limit: u64, used: u64, requested: u64) {
             used: U256::from(used),
             requested: U256::from(requested),
             left: U256::from(limit.saturating_sub(used)),
+            resets_at: None,
         },
         "{v}"
     );

@@ -52,6 +52,7 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
         tx_policies: Box::default(),
         actions: actions.into(),
         index,
+        account_kind: None,
         dispatch: Dispatch::Alternatives,
     })
 }
@@ -174,10 +175,7 @@ fn rule(
             );
             return Err(LoadError::invalid(at("budget"), message));
         }
-        Some(cap) => Some(Limit {
-            key: format!("{key_scope}/rules[{r}]").into(),
-            cap: cap.0,
-        }),
+        Some(cap) => Some(Limit::new(format!("{key_scope}/rules[{r}]"), cap.0)),
         None => None,
     };
     Ok(Rule {
@@ -442,20 +440,11 @@ fn policies(docs: &[PolicyDocument], path: &str, key_scope: &str) -> Result<Box<
                     valid_until: *valid_until,
                 },
                 PolicyDocument::MaxValue { limit } => PolicyKind::MaxValue(limit.0),
-                PolicyDocument::ValueLimit { limit } => PolicyKind::ValueLimit(Limit {
-                    key: key(),
-                    cap: limit.0,
-                }),
-                PolicyDocument::UsageLimit { limit } => PolicyKind::UsageLimit(Limit {
-                    key: key(),
-                    cap: limit.0,
-                }),
+                PolicyDocument::ValueLimit { limit } => PolicyKind::ValueLimit(Limit::new(key(), limit.0)),
+                PolicyDocument::UsageLimit { limit } => PolicyKind::UsageLimit(Limit::new(key(), limit.0)),
                 PolicyDocument::SpendLimit { token, limit } => PolicyKind::SpendLimit {
                     token: *token,
-                    limit: Limit {
-                        key: key(),
-                        cap: limit.0,
-                    },
+                    limit: Limit::new(key(), limit.0),
                 },
             };
             Ok(Policy {

@@ -2,6 +2,7 @@
 //! JSON shape and compiles it onto the engine with the exact semantics of its contracts.
 
 pub mod smart_sessions;
+pub mod thirdweb;
 
 use crate::document::{self, LoadError};
 use crate::session::Session;
@@ -9,7 +10,12 @@ use alloc::format;
 use serde::Deserialize;
 
 /// The formats a session document may declare in `"format"`.
-pub const FORMATS: &[&str] = &["sessiongate", "smart-sessions", "smart-sessions-onchain"];
+pub const FORMATS: &[&str] = &[
+    "sessiongate",
+    "smart-sessions",
+    "smart-sessions-onchain",
+    "thirdweb",
+];
 
 /// Only the `format` field; everything else is read by the format's own loader.
 #[derive(Deserialize)]

@@ -7,5 +7,5 @@ mod spending;
 
 pub(crate) use ledger::same_key;
 pub use ledger::{Effect, Ledger, LedgerError, LedgerKey, MemoryLedger};
-pub(crate) use policy::{Limit, Policy, PolicyKind, TokenSpend, token_spend};
+pub(crate) use policy::{Limit, Policy, PolicyKind, TokenSpend, Window, token_spend};
 pub(crate) use spending::{Refusal, TokenLimits, counted};

@@ -10,6 +10,41 @@ use alloy_sol_types::{SolCall, sol};
 pub(crate) struct Limit {
     pub(crate) key: Box<str>,
     pub(crate) cap: U256,
+    /// When set, the cap applies per fixed window of time and each window has its own counter.
+    pub(crate) window: Option<Window>,
+}
+
+/// Fixed windows of `period` seconds counted from `start`: window `n` is
+/// `[start + n·period, start + (n+1)·period)`. thirdweb's Allowance uses `start = 0` (the epoch).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Window {
+    /// Length in seconds; never 0 (refused at load).
+    pub(crate) period: u64,
+    pub(crate) start: u64,
+}
+
+impl Window {
+    /// The window `now` falls in and when it ends; `None` before `start`.
+    pub(crate) fn at(self, now: u64) -> Option<(u64, u64)> {
+        let index = now.checked_sub(self.start)?.checked_div(self.period)?;
+        let end = index
+            .checked_add(1)
+            .and_then(|n| n.checked_mul(self.period))
+            .and_then(|n| n.checked_add(self.start))
+            .unwrap_or(u64::MAX);
+        Some((index, end))
+    }
+}
+
+impl Limit {
+    /// A cap over all time.
+    pub(crate) fn new(key: impl Into<Box<str>>, cap: U256) -> Self {
+        Self {
+            key: key.into(),
+            cap,
+            window: None,
+        }
+    }
 }
 
 /// A compiled policy with the document path it came from.

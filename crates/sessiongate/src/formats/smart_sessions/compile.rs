@@ -127,6 +127,7 @@ pub(crate) fn session(
         tx_policies: tx_policies.into(),
         actions: actions.into(),
         index,
+        account_kind: Some(crate::account::AccountKind::Erc7579),
         dispatch,
     })
 }
@@ -215,10 +216,7 @@ fn compile_policy(
         path: path.into(),
         kind,
     };
-    let limit = |suffix: &str, cap| Limit {
-        key: format!("{key}{suffix}").into(),
-        cap,
-    };
+    let limit = |suffix: &str, cap| Limit::new(format!("{key}{suffix}"), cap);
     let one = |kind| Ok((Vec::new(), alloc::vec![policy(kind)]));
     match &installed.config {
         PolicyConfig::Sudo => one(PolicyKind::Sudo),
@@ -337,10 +335,7 @@ fn param_rule(rule: &ParamRule, path: &str, key: &str, index: usize) -> Option<R
     };
     let budget = match rule.is_limited {
         // The running sum starts at `used`, so `limit - used` is what is left for the ledger.
-        true => Some(Limit {
-            key: format!("{key}/rules[{index}]").into(),
-            cap: rule.limit.checked_sub(rule.used)?,
-        }),
+        true => Some(Limit::new(format!("{key}/rules[{index}]"), rule.limit.checked_sub(rule.used)?)),
         false => None,
     };
     Some(Rule {
