@@ -4,8 +4,9 @@
 use crate::error::{CliError, read_text};
 use alloy_primitives::Address;
 use clap::Args;
+use sessiongate::account::AccountKind;
 use sessiongate::document::JsonError;
-use sessiongate::{Context, MemoryLedger, Mode, Session, Transaction, Verdict};
+use sessiongate::{Context, MemoryLedger, Mode, Session, Transaction, UserOperation, Verdict};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -16,11 +17,25 @@ pub struct CheckArgs {
     /// The session document, in any format (its `"format"` field says which).
     #[arg(long, value_name = "FILE")]
     session: PathBuf,
-    /// The transaction: `{"to","value","data"}` or `{"calls":[...]}` for an atomic batch. When `to`
+    /// The transaction (or give --user-op): `{"to","value","data"}` or `{"calls":[...]}` for an atomic batch. When `to`
     /// is the account, `data` is the account's own calldata (e.g. ERC-7579 `execute`) and is
     /// unwrapped into the calls it makes.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "user_op",
+        conflicts_with = "user_op"
+    )]
+    tx: Option<PathBuf>,
+    /// An ERC-4337 user operation in its JSON-RPC shape (v0.6 or v0.7/v0.8): its callData is
+    /// unwrapped for the account kind and its calls are checked as one batch, with its sender
+    /// as the account.
     #[arg(long, value_name = "FILE")]
-    tx: PathBuf,
+    user_op: Option<PathBuf>,
+    /// How the account encodes its calls: erc7579, simple-account, biconomy, coinbase, thirdweb,
+    /// safe [default: the session's own, else detected from the selector].
+    #[arg(long, value_name = "KIND")]
+    account_kind: Option<AccountKind>,
     /// Usage so far, as a JSON object of counter to amount; a missing file reads as empty.
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
@@ -46,29 +61,48 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
     let session = Session::from_json(&read_text(&args.session)?)
         .map_err(|e| CliError::load(&args.session, e))?;
-    let tx =
-        Transaction::from_json(&read_text(&args.tx)?).map_err(|e| CliError::load(&args.tx, e))?;
     let mut ledger = match &args.ledger {
         Some(path) => load_ledger(path)?,
         None => MemoryLedger::new(),
-    };
-    let ctx = Context {
-        now: args.now.unwrap_or_else(system_now),
-        chain_id: args.chain_id.or_else(|| tx.chain_id()).unwrap_or(1),
-        account: args.account.or_else(|| tx.from()),
     };
     let mode = match args.explain {
         true => Mode::Explain,
         false => Mode::Fast,
     };
-    let calls = tx.as_calls();
-    let verdict = match calls.as_slice() {
-        // A call to the account itself carries the account's own calldata (a user operation's
-        // callData): unwrap it into the calls the account would make.
-        [call] if Some(call.to) == ctx.account => {
-            session.evaluate_account_calldata(call.data, None, &ledger, &ctx, mode)
+    let verdict = match (&args.tx, &args.user_op) {
+        (_, Some(path)) => {
+            let op =
+                UserOperation::from_json(&read_text(path)?).map_err(|e| CliError::load(path, e))?;
+            let ctx = Context {
+                now: args.now.unwrap_or_else(system_now),
+                chain_id: args.chain_id.unwrap_or(1),
+                account: Some(op.sender),
+            };
+            session.evaluate_user_op(&op, args.account_kind, &ledger, &ctx, mode)
         }
-        _ => session.evaluate(&calls, &ledger, &ctx, mode),
+        (Some(path), None) => {
+            let tx =
+                Transaction::from_json(&read_text(path)?).map_err(|e| CliError::load(path, e))?;
+            let ctx = Context {
+                now: args.now.unwrap_or_else(system_now),
+                chain_id: args.chain_id.or_else(|| tx.chain_id()).unwrap_or(1),
+                account: args.account.or_else(|| tx.from()),
+            };
+            let calls = tx.as_calls();
+            match calls.as_slice() {
+                // A call to the account itself carries the account's own calldata (a user
+                // operation's callData): unwrap it into the calls the account would make.
+                [call] if Some(call.to) == ctx.account => session.evaluate_account_calldata(
+                    call.data,
+                    args.account_kind,
+                    &ledger,
+                    &ctx,
+                    mode,
+                ),
+                _ => session.evaluate(&calls, &ledger, &ctx, mode),
+            }
+        }
+        (None, None) => return Err(CliError::Other("give --tx or --user-op".into())),
     };
     print_verdict(&verdict)?;
     if let (true, true, Some(path)) = (args.commit, verdict.is_allow(), &args.ledger) {

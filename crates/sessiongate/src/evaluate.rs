@@ -41,7 +41,18 @@ const EXECUTE_SELECTOR: [u8; 4] = [0xe9, 0xae, 0x5c, 0x53];
 /// Smart Sessions' fallback flag address, 0x…01.
 const FLAG_TARGET: alloy_primitives::Address = alloy_primitives::Address::with_last_byte(1);
 
+/// What policies may read of a user operation besides its calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OpFacts {
+    pub(crate) paymaster: Option<alloy_primitives::Address>,
+    /// Sum of the gas limits; `None` when it overflows.
+    pub(crate) max_gas: Option<U256>,
+    /// `max_gas × maxFeePerGas`; `None` when it overflows.
+    pub(crate) max_cost: Option<U256>,
+}
+
 pub(crate) struct Evaluator<'s, 'o, L: ?Sized> {
+    op: Option<OpFacts>,
     session: &'s Session,
     ledger: &'o L,
     ctx: &'o Context,
@@ -68,12 +79,19 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         out: &'o mut Verdict<'s>,
     ) -> Self {
         Self {
+            op: None,
             session,
             ledger,
             ctx,
             mode,
             out,
         }
+    }
+
+    /// Evaluates the calls of this user operation, so policies can read its other fields.
+    pub(crate) fn with_op(mut self, op: Option<OpFacts>) -> Self {
+        self.op = op;
+        self
     }
 
     pub(crate) fn run(self, calls: &[Call<'_>]) {
@@ -237,7 +255,13 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     }
 
     /// One action decides the call: on allow its effects fold into the batch's.
-    fn decide(&mut self, index: usize, action: &'s Action, call: &Call<'_>, kind: CallKind) -> bool {
+    fn decide(
+        &mut self,
+        index: usize,
+        action: &'s Action,
+        call: &Call<'_>,
+        kind: CallKind,
+    ) -> bool {
         let effects = self.out.effects.len();
         if self.action(index, action, call, kind) {
             self.out.allowed_by.push(Cow::Borrowed(&action.label));
@@ -423,6 +447,23 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             PolicyKind::TokenLimits(limits) => return self.token_limits(at, here, limits, call),
             PolicyKind::Tree(tree) => return self.tree(at, here, tree, call.data),
             PolicyKind::Unusable(why) => Reason::Unusable { why },
+            PolicyKind::Paymaster(allowed) => match self.op.and_then(|op| op.paymaster) {
+                Some(paymaster) if !allowed.contains(&paymaster) => {
+                    Reason::PaymasterNotAllowed { paymaster }
+                }
+                _ => return true,
+            },
+            PolicyKind::SmartPaymaster { permitted } => match self.op.and_then(|op| op.paymaster) {
+                Some(paymaster) if !permitted => Reason::PaymasterNotAllowed { paymaster },
+                _ => return true,
+            },
+            PolicyKind::UserOpGas { max_gas, max_cost } => match self.op {
+                None => Reason::NeedsUserOp,
+                Some(op) => match gas_excess(&op, *max_gas, *max_cost) {
+                    Some(reason) => reason,
+                    None => return true,
+                },
+            },
         };
         self.fail(at, here, reason)
     }
@@ -588,6 +629,24 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             reason,
         });
     }
+}
+
+/// Which cap of a user operation's gas or cost is passed, if any.
+fn gas_excess(op: &OpFacts, max_gas: Option<U256>, max_cost: Option<U256>) -> Option<Reason> {
+    let over = |what, max: Option<U256>, actual: Option<U256>| match (max, actual) {
+        (Some(max), Some(actual)) if actual > max => Some(Reason::GasTooHigh {
+            what,
+            max,
+            actual: Some(actual),
+        }),
+        (Some(max), None) => Some(Reason::GasTooHigh {
+            what,
+            max,
+            actual: None,
+        }),
+        _ => None,
+    };
+    over("gas", max_gas, op.max_gas).or_else(|| over("cost", max_cost, op.max_cost))
 }
 
 /// Why a limit does not take an amount, with what was used before it.

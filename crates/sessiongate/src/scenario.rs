@@ -1,10 +1,13 @@
 //! Scenario files: a session, then steps of calls with the verdict each must get. Allowed steps
 //! commit their effects to the scenario's ledger; denied steps commit nothing.
 
+use crate::account::AccountKind;
 use crate::document::{LoadError, from_json_text};
 use crate::session::{Context, Session};
 use crate::transaction::CallDocument;
+use crate::user_op::UserOperation;
 use crate::{Call, MemoryLedger, Mode, Verdict};
+use alloc::boxed::Box;
 use alloc::{string::String, vec::Vec};
 use alloy_primitives::{Address, Bytes};
 use serde::{Deserialize, Serialize};
@@ -21,6 +24,10 @@ pub struct Scenario {
     /// The smart account the session belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Address>,
+    /// How the account encodes its calls, for `account_calldata` and `user_op` steps; detected
+    /// from the selector when absent (a Smart Sessions or thirdweb session knows its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_kind: Option<AccountKind>,
     /// The chain; 1 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_id: Option<u64>,
@@ -122,7 +129,14 @@ impl Scenario {
                             Input::Calls(calls) => session.explain(&calls, &ledger, &ctx),
                             Input::AccountCalldata(data) => session.evaluate_account_calldata(
                                 data,
-                                None,
+                                self.account_kind,
+                                &ledger,
+                                &ctx,
+                                Mode::Explain,
+                            ),
+                            Input::UserOp(op) => session.evaluate_user_op(
+                                &op,
+                                self.account_kind,
                                 &ledger,
                                 &ctx,
                                 Mode::Explain,
@@ -137,7 +151,7 @@ impl Scenario {
                         };
                         (Some(verdict.into_owned()), error)
                     }
-                    Err(message) => (None, Some(String::from(message))),
+                    Err(message) => (None, Some(message)),
                 };
                 StepOutcome {
                     index,
@@ -156,11 +170,12 @@ impl Scenario {
 enum Input<'a> {
     Calls(Vec<Call<'a>>),
     AccountCalldata(&'a [u8]),
+    UserOp(Box<UserOperation>),
 }
 
 impl Step {
     /// What the step evaluates, or why it cannot be had.
-    fn input(&self) -> Result<Input<'_>, &'static str> {
+    fn input(&self) -> Result<Input<'_>, String> {
         match (
             &self.call,
             &self.calls,
@@ -172,10 +187,12 @@ impl Step {
                 calls.iter().map(CallDocument::as_call).collect(),
             )),
             (None, None, Some(data), None) => Ok(Input::AccountCalldata(data)),
-            (None, None, None, Some(_)) => {
-                Err("user_op steps need the ERC-4337 importer, which this build lacks")
-            }
-            _ => Err("a step needs exactly one of call, calls, account_calldata, user_op"),
+            (None, None, None, Some(op)) => UserOperation::from_value(op.clone())
+                .map(|op| Input::UserOp(Box::new(op)))
+                .map_err(|e| alloc::format!("{}", e.within("user_op"))),
+            _ => Err(String::from(
+                "a step needs exactly one of call, calls, account_calldata, user_op",
+            )),
         }
     }
 }

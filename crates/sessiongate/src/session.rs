@@ -4,10 +4,11 @@
 use crate::account::{self, AccountKind, Unwrapped};
 use crate::calldata::{CallKind, HeadWord, Selector};
 use crate::document::{self, LoadError, SessionDocument, Target};
-use crate::evaluate::{Evaluator, Mode, Origin};
+use crate::evaluate::{Evaluator, Mode, OpFacts, Origin};
 use crate::index::ActionIndex;
 use crate::limits::{Ledger, Policy};
 use crate::rules::Rule;
+use crate::user_op::UserOperation;
 use crate::verdict::{Reason, Verdict};
 use alloc::boxed::Box;
 use alloy_primitives::{Address, U256};
@@ -201,12 +202,47 @@ impl Session {
         ctx: &Context,
         mode: Mode,
     ) -> Verdict<'s> {
+        self.unwrap_and_run(calldata, kind, ledger, ctx, mode, None)
+    }
+
+    /// Decides an ERC-4337 user operation: its `callData` is unwrapped as
+    /// [`evaluate_account_calldata`](Self::evaluate_account_calldata) does, with the operation's
+    /// `sender` as the account, and policies that read the paymaster or the gas fields see them.
+    pub fn evaluate_user_op<'s, L: Ledger + ?Sized>(
+        &'s self,
+        op: &UserOperation,
+        kind: Option<AccountKind>,
+        ledger: &L,
+        ctx: &Context,
+        mode: Mode,
+    ) -> Verdict<'s> {
+        let ctx = Context {
+            account: Some(op.sender),
+            ..*ctx
+        };
+        let facts = OpFacts {
+            paymaster: op.paymaster,
+            max_gas: op.max_gas(),
+            max_cost: op.max_cost(),
+        };
+        self.unwrap_and_run(&op.call_data, kind, ledger, &ctx, mode, Some(facts))
+    }
+
+    fn unwrap_and_run<'s, L: Ledger + ?Sized>(
+        &'s self,
+        calldata: &[u8],
+        kind: Option<AccountKind>,
+        ledger: &L,
+        ctx: &Context,
+        mode: Mode,
+        op: Option<OpFacts>,
+    ) -> Verdict<'s> {
         let mut verdict = Verdict::default();
         let kind = match (self.account_kind, kind) {
             (Some(own), _) | (None, Some(own)) => Ok(own),
             (None, None) => account::detect(calldata),
         };
-        let evaluator = Evaluator::new(self, ledger, ctx, mode, &mut verdict);
+        let evaluator = Evaluator::new(self, ledger, ctx, mode, &mut verdict).with_op(op);
         match kind.and_then(|kind| account::unwrap(kind, calldata)) {
             Ok(Unwrapped::Calls(calls)) => evaluator.run_from(&calls, Origin::Executions),
             Ok(Unwrapped::AccountCall(_)) => {

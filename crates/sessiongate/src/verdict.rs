@@ -267,6 +267,24 @@ pub enum Reason {
         /// The target.
         target: Address,
     },
+    /// The user operation names a paymaster the session does not allow.
+    PaymasterNotAllowed {
+        /// The paymaster.
+        paymaster: Address,
+    },
+    /// The user operation may use more gas, or cost more, than the session allows.
+    GasTooHigh {
+        /// `"gas"` or `"cost"`.
+        what: &'static str,
+        /// The cap.
+        #[serde(serialize_with = "decimal")]
+        max: U256,
+        /// The operation's figure (`None` when it overflows 2^256-1).
+        #[serde(serialize_with = "decimal_or_overflow")]
+        actual: Option<U256>,
+    },
+    /// A policy reads user-operation fields, and the calls were not given as a user operation.
+    NeedsUserOp,
     /// The account's calldata cannot be unwrapped into calls.
     Unwrap {
         /// What is wrong with it.
@@ -286,6 +304,18 @@ impl fmt::Display for Reason {
                     "{target} is a reserved flag address and cannot be called"
                 )
             }
+            Self::PaymasterNotAllowed { paymaster } => {
+                write!(f, "paymaster {paymaster} is not allowed by the session")
+            }
+            Self::GasTooHigh { what, max, actual: Some(actual) } => {
+                write!(f, "the user operation's {what} {actual} is above the cap {max}")
+            }
+            Self::GasTooHigh { what, max, actual: None } => {
+                write!(f, "the user operation's {what} overflows 2^256-1 (cap {max})")
+            }
+            Self::NeedsUserOp => f.write_str(
+                "a policy caps user-operation gas, and the calls were not given as a user operation",
+            ),
             Self::Unwrap { error } => {
                 write!(f, "the account calldata cannot be unwrapped: {error}")
             }
@@ -466,4 +496,14 @@ impl Serialize for Value {
 
 fn decimal<S: Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(value)
+}
+
+fn decimal_or_overflow<S: Serializer>(
+    value: &Option<U256>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => serializer.collect_str(v),
+        None => serializer.serialize_str("overflow"),
+    }
 }

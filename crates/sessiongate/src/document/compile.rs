@@ -440,11 +440,22 @@ fn policies(docs: &[PolicyDocument], path: &str, key_scope: &str) -> Result<Box<
                     valid_until: *valid_until,
                 },
                 PolicyDocument::MaxValue { limit } => PolicyKind::MaxValue(limit.0),
-                PolicyDocument::ValueLimit { limit } => PolicyKind::ValueLimit(Limit::new(key(), limit.0)),
-                PolicyDocument::UsageLimit { limit } => PolicyKind::UsageLimit(Limit::new(key(), limit.0)),
+                PolicyDocument::ValueLimit { limit } => {
+                    PolicyKind::ValueLimit(Limit::new(key(), limit.0))
+                }
+                PolicyDocument::UsageLimit { limit } => {
+                    PolicyKind::UsageLimit(Limit::new(key(), limit.0))
+                }
                 PolicyDocument::SpendLimit { token, limit } => PolicyKind::SpendLimit {
                     token: *token,
                     limit: Limit::new(key(), limit.0),
+                },
+                PolicyDocument::Paymaster { allowed } => {
+                    PolicyKind::Paymaster(allowed.clone().into())
+                }
+                PolicyDocument::UserOpGas { max_gas, max_cost } => PolicyKind::UserOpGas {
+                    max_gas: max_gas.map(|q| q.0),
+                    max_cost: max_cost.map(|q| q.0),
                 },
             };
             Ok(Policy {

@@ -183,4 +183,22 @@ pub enum PolicyDocument {
         /// Largest cumulative amount, in the token's smallest unit.
         limit: Quantity,
     },
+    /// Which paymasters a user operation may name: none but these (an empty list forbids any
+    /// paymaster). Plain calls, with no user operation, pass.
+    Paymaster {
+        /// The paymasters allowed.
+        #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
+        allowed: Vec<Address>,
+    },
+    /// Caps what one user operation may use: its total gas limits and its largest cost in wei
+    /// (total gas × maxFeePerGas). Checked only on user operations; plain calls, which carry no
+    /// gas fields, are denied.
+    UserOpGas {
+        /// Largest sum of the operation's gas limits.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_gas: Option<Quantity>,
+        /// Largest `max_gas × maxFeePerGas`, wei.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_cost: Option<Quantity>,
+    },
 }

@@ -213,7 +213,13 @@ fn call_action(i: usize, call: &CallSpec) -> Result<Action> {
         .constraints
         .iter()
         .enumerate()
-        .map(|(j, c)| constraint(c, &format!("{path}.constraints[{j}]"), &format!("{scope}/constraints[{j}]")))
+        .map(|(j, c)| {
+            constraint(
+                c,
+                &format!("{path}.constraints[{j}]"),
+                &format!("{scope}/constraints[{j}]"),
+            )
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(action(
         &path,

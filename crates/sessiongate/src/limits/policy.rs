@@ -74,6 +74,18 @@ pub(crate) enum PolicyKind {
     Tree(Box<RuleTree>),
     /// A configuration that enables but never allows, with the reason.
     Unusable(&'static str),
+    /// The paymasters a user operation may name.
+    Paymaster(Box<[Address]>),
+    /// Caps on one user operation's gas and cost; denies without a user operation.
+    UserOpGas {
+        max_gas: Option<U256>,
+        max_cost: Option<U256>,
+    },
+    /// Smart Sessions' paymaster rule: an operation with a paymaster needs the session's
+    /// `permitERC4337Paymaster` and at least one user-operation policy.
+    SmartPaymaster {
+        permitted: bool,
+    },
 }
 
 sol! {

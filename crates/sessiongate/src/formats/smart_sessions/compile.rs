@@ -81,6 +81,7 @@ pub(crate) struct Frame {
     pub(crate) name: Option<String>,
     pub(crate) chain_id: Option<u64>,
     pub(crate) module: Address,
+    pub(crate) permit_paymaster: bool,
 }
 
 /// Builds the engine session.
@@ -89,7 +90,13 @@ pub(crate) fn session(
     user_op: &[Installed],
     installed: &[InstalledAction],
 ) -> Result<Session> {
-    let mut tx_policies = Vec::new();
+    // An operation with a paymaster needs the permit and at least one user-operation policy.
+    let mut tx_policies = alloc::vec![Policy {
+        path: "permitERC4337Paymaster".into(),
+        kind: PolicyKind::SmartPaymaster {
+            permitted: frame.permit_paymaster && !user_op.is_empty(),
+        },
+    }];
     for policy in user_op {
         if !matches!(
             policy.contract.kind,
@@ -335,7 +342,10 @@ fn param_rule(rule: &ParamRule, path: &str, key: &str, index: usize) -> Option<R
     };
     let budget = match rule.is_limited {
         // The running sum starts at `used`, so `limit - used` is what is left for the ledger.
-        true => Some(Limit::new(format!("{key}/rules[{index}]"), rule.limit.checked_sub(rule.used)?)),
+        true => Some(Limit::new(
+            format!("{key}/rules[{index}]"),
+            rule.limit.checked_sub(rule.used)?,
+        )),
         false => None,
     };
     Some(Rule {

@@ -75,6 +75,14 @@ pub struct SdkSession {
     /// Policy contracts to add to (or replace in) the table of known deployments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy_contracts: Vec<PolicyContract>,
+    /// Whether user operations with a paymaster are allowed (they also need at least one
+    /// user-operation policy).
+    #[serde(
+        default,
+        rename = "permitERC4337Paymaster",
+        skip_serializing_if = "core::ops::Not::not"
+    )]
+    pub permit_erc4337_paymaster: bool,
     /// User-operation policies: checked once per transaction.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<SdkPolicy>,
@@ -112,6 +120,14 @@ pub struct OnChainSession {
     /// Policy contracts to add to (or replace in) the table of known deployments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy_contracts: Vec<PolicyContract>,
+    /// Whether user operations with a paymaster are allowed (they also need at least one
+    /// user-operation policy).
+    #[serde(
+        default,
+        rename = "permitERC4337Paymaster",
+        skip_serializing_if = "core::ops::Not::not"
+    )]
+    pub permit_erc4337_paymaster: bool,
     /// `userOpPolicies`: checked once per transaction.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub user_op_policies: Vec<PolicyData>,

@@ -58,6 +58,7 @@ pub fn to_onchain(doc: &SdkSession) -> Result<OnChainSession> {
         salt: doc.salt,
         module: doc.module,
         policy_contracts: doc.policy_contracts.clone(),
+        permit_erc4337_paymaster: doc.permit_erc4337_paymaster,
         user_op_policies,
         actions,
         erc7739_policies: None,
@@ -117,6 +118,7 @@ pub fn compile_onchain(doc: &OnChainSession) -> Result<Session> {
         name: doc.name.clone(),
         chain_id: doc.chain_id,
         module: doc.module.unwrap_or(SMART_SESSION_V2),
+        permit_paymaster: doc.permit_erc4337_paymaster,
     };
     compile::session(frame, &user_op, &actions)
 }
