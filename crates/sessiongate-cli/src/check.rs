@@ -61,6 +61,9 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
     let session = Session::from_json(&read_text(&args.session)?)
         .map_err(|e| CliError::load(&args.session, e))?;
+    for warning in session.warnings() {
+        let _ = writeln!(io::stderr().lock(), "warning: {warning}");
+    }
     let mut ledger = match &args.ledger {
         Some(path) => load_ledger(path)?,
         None => MemoryLedger::new(),

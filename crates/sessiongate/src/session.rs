@@ -10,7 +10,7 @@ use crate::limits::{Ledger, Policy};
 use crate::rules::Rule;
 use crate::user_op::UserOperation;
 use crate::verdict::{Reason, Verdict};
-use alloc::boxed::Box;
+use alloc::{boxed::Box, string::String};
 use alloy_primitives::{Address, U256};
 
 /// What a call is: its target, native value and calldata.
@@ -104,6 +104,9 @@ pub struct Session {
     /// The account encoding the session's module reads, when it reads only one (Smart Sessions:
     /// ERC-7579 `execute`); otherwise the caller's, or detected.
     pub(crate) account_kind: Option<AccountKind>,
+    /// What a reader of the document should know, e.g. that the module does not check the
+    /// selector.
+    pub(crate) warnings: Box<[String]>,
 }
 
 impl Session {
@@ -128,6 +131,11 @@ impl Session {
     /// The document's name, if it has one.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
+    }
+
+    /// Warnings from loading: semantics of the source system a reader may not expect.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The account encoding this session's module reads, if it reads only one.

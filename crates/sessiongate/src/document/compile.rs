@@ -53,6 +53,7 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
         actions: actions.into(),
         index,
         account_kind: None,
+        warnings: Box::default(),
         dispatch: Dispatch::Alternatives,
     })
 }

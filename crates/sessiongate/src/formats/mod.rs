@@ -1,6 +1,7 @@
 //! Importers for the session formats of the systems people already run. Each one loads its own
 //! JSON shape and compiles it onto the engine with the exact semantics of its contracts.
 
+pub mod biconomy;
 pub mod smart_sessions;
 pub mod thirdweb;
 
@@ -15,6 +16,8 @@ pub const FORMATS: &[&str] = &[
     "smart-sessions",
     "smart-sessions-onchain",
     "thirdweb",
+    "biconomy-abi-svm",
+    "biconomy-erc20-svm",
 ];
 
 /// Only the `format` field; everything else is read by the format's own loader.
@@ -49,6 +52,10 @@ pub fn load_json(text: &str) -> Result<Session, LoadError> {
             smart_sessions::compile_onchain(&document::from_json_text(text)?)
         }
         "thirdweb" => thirdweb::compile(&document::from_json_text(text)?),
+        "biconomy-abi-svm" | "biconomy-erc20-svm" => {
+            let value: serde_json::Value = document::from_json_text(text)?;
+            load_value(value)
+        }
         other => Err(unsupported(other)),
     }
 }
@@ -63,8 +70,26 @@ pub fn load_value(value: serde_json::Value) -> Result<Session, LoadError> {
             smart_sessions::compile_onchain(&document::from_json_value(value)?)
         }
         "thirdweb" => thirdweb::compile(&document::from_json_value(value)?),
+        "biconomy-abi-svm" => with_warnings(
+            biconomy::compile_abi(&document::from_json_value(value.clone())?),
+            &value,
+        ),
+        "biconomy-erc20-svm" => with_warnings(
+            biconomy::compile_erc20(&document::from_json_value(value.clone())?),
+            &value,
+        ),
         other => Err(unsupported(other)),
     }
+}
+
+/// Attaches the Biconomy importers' warnings to the session they describe.
+fn with_warnings(
+    session: Result<Session, LoadError>,
+    value: &serde_json::Value,
+) -> Result<Session, LoadError> {
+    let mut session = session?;
+    session.warnings = biconomy::warnings(value).into();
+    Ok(session)
 }
 
 /// A name in [`FORMATS`] without a loader: a bug, reported rather than loaded as another format.

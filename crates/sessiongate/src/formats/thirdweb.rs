@@ -171,6 +171,7 @@ pub fn compile(spec: &SessionSpec) -> Result<Session> {
         actions: actions.into(),
         index,
         account_kind: Some(AccountKind::Thirdweb),
+        warnings: Box::default(),
         dispatch: Dispatch::FirstMatch,
     })
 }

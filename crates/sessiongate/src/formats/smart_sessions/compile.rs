@@ -135,6 +135,7 @@ pub(crate) fn session(
         actions: actions.into(),
         index,
         account_kind: Some(crate::account::AccountKind::Erc7579),
+        warnings: Box::default(),
         dispatch,
     })
 }
