@@ -453,10 +453,14 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 }
                 _ => return true,
             },
-            PolicyKind::SmartPaymaster { permitted } => match self.op.and_then(|op| op.paymaster) {
-                Some(paymaster) if !permitted => Reason::PaymasterNotAllowed { paymaster },
-                _ => return true,
-            },
+            PolicyKind::SmartPaymaster { refusal } => {
+                match (self.op.and_then(|op| op.paymaster), refusal) {
+                    (Some(paymaster), Some(why)) => {
+                        Reason::PaymasterNotPermitted { paymaster, why }
+                    }
+                    _ => return true,
+                }
+            }
             PolicyKind::UserOpGas { max_gas, max_cost } => match self.op {
                 None => Reason::NeedsUserOp,
                 Some(op) => match gas_excess(&op, *max_gas, *max_cost) {

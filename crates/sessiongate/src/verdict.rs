@@ -272,6 +272,13 @@ pub enum Reason {
         /// The paymaster.
         paymaster: Address,
     },
+    /// Smart Sessions refuses an operation with a paymaster for this session.
+    PaymasterNotPermitted {
+        /// The paymaster.
+        paymaster: Address,
+        /// Why, with the module's error.
+        why: &'static str,
+    },
     /// The user operation may use more gas, or cost more, than the session allows.
     GasTooHigh {
         /// `"gas"` or `"cost"`.
@@ -306,6 +313,9 @@ impl fmt::Display for Reason {
             }
             Self::PaymasterNotAllowed { paymaster } => {
                 write!(f, "paymaster {paymaster} is not allowed by the session")
+            }
+            Self::PaymasterNotPermitted { paymaster, why } => {
+                write!(f, "an operation with paymaster {paymaster} is refused: {why}")
             }
             Self::GasTooHigh { what, max, actual: Some(actual) } => {
                 write!(f, "the user operation's {what} {actual} is above the cap {max}")

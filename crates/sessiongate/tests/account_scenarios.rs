@@ -724,12 +724,12 @@ fn smart_sessions_user_ops(permit: bool, with_policy: bool) -> Generated {
         (true, false) => (
             "smart-sessions-paymaster-no-policy.json",
             "Smart Sessions with permitERC4337Paymaster but no user-operation policy: an op with a paymaster is denied, as the module requires at least one policy to check it",
-            "the permit without any user-operation policy",
+            "the permit without any user-operation policy (NoPoliciesSet)",
         ),
         (false, true) => (
             "smart-sessions-paymaster-not-permitted.json",
             "Smart Sessions with a user-operation policy but no permitERC4337Paymaster: an op with a paymaster is denied",
-            "a user-operation policy without the permit",
+            "a user-operation policy without the permit (PaymasterValidationNotEnabled)",
         ),
         (false, false) => panic!("not generated"),
     };
@@ -740,10 +740,15 @@ fn smart_sessions_user_ops(permit: bool, with_policy: bool) -> Generated {
             "v0.7 op with a paymaster: permitted, and the usage-limit policy checks the op".into(),
         );
     } else {
+        let module_error = if permit {
+            "NoPoliciesSet"
+        } else {
+            "PaymasterValidationNotEnabled"
+        };
         plan.deny(
             op(1, Some(PAYMASTER)),
-            &format!("paymaster {PAYMASTER} is not allowed by the session"),
-            format!("v0.7 op with a paymaster: {why}"),
+            &format!("an operation with paymaster {PAYMASTER} is refused"),
+            format!("v0.7 op with a paymaster: {why}; the module reverts {module_error}"),
         );
         plan.allow(op(2, None), 1, "the same op without the paymaster".into());
     }

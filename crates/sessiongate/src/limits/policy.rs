@@ -84,7 +84,8 @@ pub(crate) enum PolicyKind {
     /// Smart Sessions' paymaster rule: an operation with a paymaster needs the session's
     /// `permitERC4337Paymaster` and at least one user-operation policy.
     SmartPaymaster {
-        permitted: bool,
+        /// None when an operation with a paymaster passes; else why the module reverts.
+        refusal: Option<&'static str>,
     },
 }
 

@@ -94,7 +94,17 @@ pub(crate) fn session(
     let mut tx_policies = alloc::vec![Policy {
         path: "permitERC4337Paymaster".into(),
         kind: PolicyKind::SmartPaymaster {
-            permitted: frame.permit_paymaster && !user_op.is_empty(),
+            refusal: match (frame.permit_paymaster, user_op.is_empty()) {
+                (false, _) => Some(
+                    "the session does not set permitERC4337Paymaster \
+                     (PaymasterValidationNotEnabled)",
+                ),
+                (true, true) => Some(
+                    "permitERC4337Paymaster needs at least one user-operation policy \
+                     (NoPoliciesSet)",
+                ),
+                (true, false) => None,
+            },
         },
     }];
     for policy in user_op {
