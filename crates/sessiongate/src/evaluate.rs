@@ -4,7 +4,7 @@
 use crate::calldata::Selector;
 use crate::calldata::{CallKind, WordType, read_word};
 use crate::limits::{
-    Effect, Ledger, LedgerKey, Limit, Policy, PolicyKind, Refusal, TokenLimits, TokenSpend,
+    Effect, Ledger, LedgerKey, Limit, Policy, PolicyKind, Refusal, TokenLimits, TokenSpend, Window,
     counted, same_key, token_spend,
 };
 use crate::rules::{MAX_DEPTH, MAX_VISITS, Rule, RuleTree, TreeNode};
@@ -149,11 +149,14 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     }
 
     /// The policies checked once per transaction, against the sum of its calls' values.
+    #[inline]
     fn transaction(&mut self, calls: &[Call<'_>]) -> bool {
+        self.session.tx_policies.is_empty() || self.tx_policies(calls)
+    }
+
+    #[inline(never)]
+    fn tx_policies(&mut self, calls: &[Call<'_>]) -> bool {
         let session = self.session;
-        if session.tx_policies.is_empty() {
-            return true;
-        }
         let whole = At {
             call: 0,
             action: None,
@@ -188,6 +191,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
 
     /// Smart Sessions' dispatch (`PolicyLib.checkSingle7579Exec`): the exact action when it has
     /// policies, else the fallback action; the one found decides, with no second try.
+    #[inline(never)]
     fn smart_call(
         &mut self,
         index: usize,
@@ -233,6 +237,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     }
 
     /// The most specific candidate decides alone.
+    #[inline(never)]
     fn first_match(&mut self, index: usize, call: &Call<'_>) -> bool {
         let kind = CallKind::of(call.data);
         let session = self.session;
@@ -444,6 +449,22 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                     },
                 }
             }
+            _ => return self.rarer_policy(at, here, policy, call),
+        };
+        self.fail(at, here, reason)
+    }
+
+    /// The policies of imported formats and user operations, kept out of [`Self::policy`] so the
+    /// native hot path stays small enough to inline.
+    #[inline(never)]
+    fn rarer_policy(
+        &mut self,
+        at: At<'s>,
+        here: Here<'s>,
+        policy: &'s Policy,
+        call: &Call<'_>,
+    ) -> bool {
+        let reason = match &policy.kind {
             PolicyKind::TokenLimits(limits) => return self.token_limits(at, here, limits, call),
             PolicyKind::Tree(tree) => return self.tree(at, here, tree, call.data),
             PolicyKind::Unusable(why) => Reason::Unusable { why },
@@ -468,6 +489,15 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                     None => return true,
                 },
             },
+            PolicyKind::Sudo
+            | PolicyKind::TimeWindow { .. }
+            | PolicyKind::MaxValue(_)
+            | PolicyKind::ValueLimit(_)
+            | PolicyKind::UsageLimit(_)
+            // Handled by `policy` itself; answered the same way if ever routed here.
+            | PolicyKind::SpendLimit { .. } => {
+                return self.policy(at, policy, call, CallKind::of(call.data));
+            }
         };
         self.fail(at, here, reason)
     }
@@ -584,16 +614,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     fn try_charge(&mut self, limit: &'s Limit, amount: U256) -> Result<(), Shortfall> {
         let key = match limit.window {
             None => LedgerKey::borrowed(&limit.key),
-            Some(window) => match window.at(self.ctx.now) {
-                // Each window counts under its own key, named by the second it opens.
-                Some((index, _)) => {
-                    let opens = index
-                        .saturating_mul(window.period)
-                        .saturating_add(window.start);
-                    LedgerKey::new(alloc::format!("{}@{opens}", limit.key))
-                }
-                None => return Err(Shortfall::NotOpen(window.start)),
-            },
+            Some(window) => window_key(limit, window, self.ctx.now)?,
         };
         let pending = self
             .out
@@ -633,6 +654,18 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             reason,
         });
     }
+}
+
+/// Each window of a windowed limit counts under its own key, named by the second it opens.
+#[cold]
+fn window_key(limit: &Limit, window: Window, now: u64) -> Result<LedgerKey<'static>, Shortfall> {
+    let Some((index, _)) = window.at(now) else {
+        return Err(Shortfall::NotOpen(window.start));
+    };
+    let opens = index
+        .saturating_mul(window.period)
+        .saturating_add(window.start);
+    Ok(LedgerKey::new(alloc::format!("{}@{opens}", limit.key)))
 }
 
 /// Which cap of a user operation's gas or cost is passed, if any.
