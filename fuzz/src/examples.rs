@@ -123,6 +123,10 @@ impl Example {
             PolicyDocument::MaxValue { limit: Quantity(l) }
             | PolicyDocument::ValueLimit { limit: Quantity(l) }
             | PolicyDocument::UsageLimit { limit: Quantity(l) } => self.word(*l),
+            PolicyDocument::Paymaster { allowed } => self.addresses.extend(allowed),
+            PolicyDocument::UserOpGas { max_gas, max_cost } => {
+                max_gas.iter().chain(max_cost).for_each(|q| self.word(q.0));
+            }
             PolicyDocument::Sudo => {}
         }
     }

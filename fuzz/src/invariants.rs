@@ -1,6 +1,7 @@
 //! What every verdict must satisfy, whatever the session and calls: the fast and explain paths
 //! decide alike, a deny explains itself and records nothing, an allow names an action per call.
 
+use sessiongate::account::{self, AccountKind, Unwrapped};
 use sessiongate::{Call, Context, Decision, Ledger, Mode, Session, Verdict};
 
 /// Evaluates `calls` on both paths (and into a dirty reused verdict), asserts the invariants,
@@ -31,6 +32,42 @@ pub fn evaluate<'s, L: Ledger + ?Sized>(
         reused, fast,
         "evaluate_into on a reused verdict differs from check"
     );
+    fast
+}
+
+/// Evaluates account calldata on both paths, asserts they decide alike and that each verdict is
+/// well formed for the number of calls the calldata unwraps to, and returns the fast verdict.
+pub fn account_calldata<'s, L: Ledger + ?Sized>(
+    session: &'s Session,
+    calldata: &[u8],
+    kind: Option<AccountKind>,
+    ledger: &L,
+    ctx: &Context,
+) -> Verdict<'s> {
+    let fast = session.evaluate_account_calldata(calldata, kind, ledger, ctx, Mode::Fast);
+    let full = session.evaluate_account_calldata(calldata, kind, ledger, ctx, Mode::Explain);
+    assert_eq!(
+        fast.decision, full.decision,
+        "account calldata: check and explain disagree\ncheck: {fast:#?}\nexplain: {full:#?}"
+    );
+    // The session's own encoding wins over `kind`, which wins over detection.
+    let unwrapped = match session.account_kind().or(kind) {
+        Some(kind) => account::unwrap(kind, calldata),
+        None => account::detect(calldata).and_then(|kind| account::unwrap(kind, calldata)),
+    };
+    let calls = match &unwrapped {
+        Ok(Unwrapped::Calls(calls)) => calls.len(),
+        Ok(Unwrapped::AccountCall(_)) | Err(_) => 1,
+    };
+    if unwrapped.is_err() {
+        assert!(!fast.is_allow(), "calldata that does not unwrap is allowed");
+    }
+    well_formed(&fast, calls);
+    well_formed(&full, calls);
+    if fast.is_allow() {
+        assert_eq!(fast.allowed_by, full.allowed_by, "allowing actions differ");
+        assert_eq!(fast.effects, full.effects, "effects differ");
+    }
     fast
 }
 

@@ -1,9 +1,14 @@
 //! Shared pieces of the fuzz targets: the verdict invariants every target asserts, the shipped
-//! example sessions, and the structure-aware session builder.
+//! example sessions, the structure-aware builders of native sessions (`structured`), Smart
+//! Sessions sessions (`smart_sessions`), account calldata (`account`) and user operations
+//! (`user_op`).
 
+pub mod account;
 pub mod examples;
 pub mod invariants;
+pub mod smart_sessions;
 pub mod structured;
+pub mod user_op;
 
 use alloy_primitives::U256;
 use arbitrary::Arbitrary;
