@@ -1,6 +1,7 @@
 //! One intent written natively and in each seed system's format gives the same verdicts over
 //! random sequences of calls: "transfer USDC to one recipient, at most 100 per call and 300 in
-//! all, no native value, until a deadline; nothing else".
+//! all, no native value, until a deadline; nothing else" — and, for the Biconomy modules, which
+//! keep no cumulative state, the same intent without the 300 total.
 
 #![allow(
     missing_docs,
@@ -34,6 +35,14 @@ fn word(address: Address) -> String {
 }
 
 fn native() -> Value {
+    native_with(Some(300))
+}
+
+fn native_with(total: Option<u64>) -> Value {
+    let mut amount = json!({"param": "amount", "condition": "lte", "value": 100});
+    if let Some(total) = total {
+        amount["budget"] = json!(total);
+    }
     json!({
         "policies": [{"type": "time_window", "valid_until": DEADLINE}],
         "actions": [{
@@ -41,7 +50,7 @@ fn native() -> Value {
             "selector": "transfer(address to, uint256 amount)",
             "rules": [
                 {"param": "to", "condition": "eq", "value": RECIPIENT.to_string()},
-                {"param": "amount", "condition": "lte", "value": 100, "budget": 300}
+                amount
             ],
             "policies": [{"type": "max_value", "limit": 0}]
         }]
@@ -81,6 +90,32 @@ fn thirdweb() -> Value {
                 {"condition": "LessOrEqual", "index": 1, "refValue": format!("0x{:064x}", 100),
                  "limit": {"limitType": "Lifetime", "limit": "300"}}
             ]
+        }]
+    })
+}
+
+fn biconomy_abi() -> Value {
+    json!({
+        "format": "biconomy-abi-svm",
+        "sessions": [{
+            "validUntil": DEADLINE, "validAfter": 0,
+            "sessionKey": STRANGER.to_string(),
+            "destination": USDC.to_string(), "selector": "0xa9059cbb", "valueLimit": "0",
+            "rules": [
+                {"offset": 0, "condition": "EQUAL", "referenceValue": word(RECIPIENT)},
+                {"offset": 32, "condition": "LESS_THAN_OR_EQUAL", "referenceValue": format!("0x{:064x}", 100)}
+            ]
+        }]
+    })
+}
+
+fn biconomy_erc20() -> Value {
+    json!({
+        "format": "biconomy-erc20-svm",
+        "sessions": [{
+            "validUntil": DEADLINE, "validAfter": 0,
+            "sessionKey": STRANGER.to_string(),
+            "token": USDC.to_string(), "recipient": RECIPIENT.to_string(), "maxAmount": "100"
         }]
     })
 }
@@ -141,8 +176,69 @@ fn calldata(step: &Step) -> Vec<u8> {
     data
 }
 
+/// Runs the steps through every session with its own ledger; every decision must equal the
+/// first session's.
+fn agree(sessions: &[(&str, Session)], steps: &[Step]) -> Result<(), TestCaseError> {
+    let mut ledgers: Vec<MemoryLedger> = sessions.iter().map(|_| MemoryLedger::new()).collect();
+    for step in steps {
+        let data = calldata(step);
+        let call = Call {
+            to: step.token,
+            value: U256::from(step.value),
+            data: &data,
+        };
+        let ctx = Context {
+            now: step.now,
+            chain_id: 1,
+            account: Some(ACCOUNT),
+        };
+        let verdicts: Vec<_> = sessions
+            .iter()
+            .zip(&ledgers)
+            .map(|((_, s), l)| s.check(&[call], l, &ctx))
+            .collect();
+        for ((name, _), v) in sessions.iter().zip(&verdicts).skip(1) {
+            prop_assert_eq!(
+                v.decision,
+                verdicts[0].decision,
+                "{} on {:?}: {} vs {}",
+                name,
+                step,
+                v,
+                verdicts[0]
+            );
+        }
+        for (ledger, v) in ledgers.iter_mut().zip(&verdicts) {
+            ledger.apply(&v.effects).unwrap();
+        }
+    }
+    Ok(())
+}
+
+fn load(docs: Vec<(&'static str, Value)>) -> Vec<(&'static str, Session)> {
+    docs.into_iter()
+        .map(|(name, doc)| {
+            (
+                name,
+                Session::from_value(doc).unwrap_or_else(|e| panic!("{name}: {e}")),
+            )
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn biconomy_reaches_the_native_verdict_per_call(steps in proptest::collection::vec(step(), 1..12)) {
+        let abi = load(vec![("native", native_with(None)), ("biconomy-abi-svm", biconomy_abi())]);
+        agree(&abi, &steps)?;
+        // The ERC-20 module does not check the selector (its documented warning): it agrees on
+        // every call but approve, which it allows like a transfer.
+        let transfers: Vec<Step> = steps.into_iter().filter(|s| !s.approve).collect();
+        let erc20 = load(vec![("native", native_with(None)), ("biconomy-erc20-svm", biconomy_erc20())]);
+        agree(&erc20, &transfers)?;
+    }
 
     #[test]
     fn every_format_reaches_the_native_verdict(steps in proptest::collection::vec(step(), 1..16)) {
