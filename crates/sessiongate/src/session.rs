@@ -104,6 +104,8 @@ pub struct Session {
     /// The account encoding the session's module reads, when it reads only one (Smart Sessions:
     /// ERC-7579 `execute`); otherwise the caller's, or detected.
     pub(crate) account_kind: Option<AccountKind>,
+    /// The only account functions the session's module accepts, when it restricts them.
+    pub(crate) account_selectors: Option<&'static [[u8; 4]]>,
     /// What a reader of the document should know, e.g. that the module does not check the
     /// selector.
     pub(crate) warnings: Box<[String]>,
@@ -251,6 +253,15 @@ impl Session {
             (None, None) => account::detect(calldata),
         };
         let evaluator = Evaluator::new(self, ledger, ctx, mode, &mut verdict).with_op(op);
+        let selector = calldata.first_chunk::<4>().copied().unwrap_or_default();
+        if let Some(allowed) = self.account_selectors.filter(|a| !a.contains(&selector)) {
+            let reason = Reason::AccountFunctionRefused {
+                selector: selector.into(),
+                allowed: allowed.iter().map(|s| (*s).into()).collect(),
+            };
+            evaluator.refuse(reason);
+            return verdict;
+        }
         match kind.and_then(|kind| account::unwrap(kind, calldata)) {
             Ok(Unwrapped::Calls(calls)) => evaluator.run_from(&calls, Origin::Executions),
             Ok(Unwrapped::AccountCall(_)) => {

@@ -292,6 +292,13 @@ pub enum Reason {
     },
     /// A policy reads user-operation fields, and the calls were not given as a user operation.
     NeedsUserOp,
+    /// The session's module reads only some account functions, and the calldata calls another.
+    AccountFunctionRefused {
+        /// The account function called.
+        selector: Selector,
+        /// The ones the module reads.
+        allowed: Vec<Selector>,
+    },
     /// The account's calldata cannot be unwrapped into calls.
     Unwrap {
         /// What is wrong with it.
@@ -326,6 +333,13 @@ impl fmt::Display for Reason {
             Self::NeedsUserOp => f.write_str(
                 "a policy caps user-operation gas, and the calls were not given as a user operation",
             ),
+            Self::AccountFunctionRefused { selector, allowed } => {
+                write!(f, "the session's module reads only account functions ")?;
+                for (i, s) in allowed.iter().enumerate() {
+                    write!(f, "{}{s}", if i == 0 { "" } else { ", " })?;
+                }
+                write!(f, ", not {selector}")
+            }
             Self::Unwrap { error } => {
                 write!(f, "the account calldata cannot be unwrapped: {error}")
             }

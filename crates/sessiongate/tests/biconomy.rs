@@ -766,3 +766,46 @@ fn a_loaded_erc20_session_carries_the_selector_warning() {
         session.warnings()
     );
 }
+
+mod account_calldata {
+    use alloy_primitives::{Address, Bytes, U256, address};
+    use alloy_sol_types::{SolCall, sol};
+    use sessiongate::{Context, MemoryLedger, Mode, Reason, Session};
+
+    sol! {
+        function execute(address dest, uint256 value, bytes func);
+        function execute_ncC(address dest, uint256 value, bytes func);
+        function executeBatch(address[] dest, uint256[] value, bytes[] func);
+        function transfer(address to, uint256 amount);
+    }
+
+    const TOKEN: Address = address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
+    const RECIPIENT: Address = address!("d8dA6BF26964aF9D7eEd9e03E53415D37aA96045");
+
+    /// The modules' `validateSessionUserOp` reads `execute` and `execute_ncC` only.
+    #[test]
+    fn only_single_executes_reach_the_module() {
+        let session = Session::from_value(serde_json::json!({
+            "format": "biconomy-erc20-svm",
+            "sessions": [{"validUntil": 0, "validAfter": 0,
+                "sessionKey": "0x9FD37D498A806c570419D35965D8C793D564641F",
+                "token": TOKEN.to_string(), "recipient": RECIPIENT.to_string(), "maxAmount": "100"}]
+        }))
+        .unwrap();
+        let inner: Bytes = transferCall { to: RECIPIENT, amount: U256::from(5) }.abi_encode().into();
+        let ctx = Context { now: 1, chain_id: 1, account: None };
+        let check = |data: Vec<u8>| {
+            session.evaluate_account_calldata(&data, None, &MemoryLedger::new(), &ctx, Mode::Explain)
+        };
+        let single = executeCall { dest: TOKEN, value: U256::ZERO, func: inner.clone() };
+        assert!(check(single.abi_encode()).is_allow());
+        let gas_optimised = execute_ncCCall { dest: TOKEN, value: U256::ZERO, func: inner.clone() };
+        assert!(check(gas_optimised.abi_encode()).is_allow());
+        let batch = executeBatchCall { dest: vec![TOKEN], value: vec![U256::ZERO], func: vec![inner] };
+        let verdict = check(batch.abi_encode());
+        assert!(
+            matches!(verdict.violations[0].reason, Reason::AccountFunctionRefused { .. }),
+            "{verdict}"
+        );
+    }
+}

@@ -54,6 +54,7 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
         index,
         account_kind: None,
         warnings: Box::default(),
+        account_selectors: None,
         dispatch: Dispatch::Alternatives,
     })
 }

@@ -172,6 +172,7 @@ pub fn compile(spec: &SessionSpec) -> Result<Session> {
         index,
         account_kind: Some(AccountKind::Thirdweb),
         warnings: Box::default(),
+        account_selectors: None,
         dispatch: Dispatch::FirstMatch,
     })
 }

@@ -396,10 +396,18 @@ fn native(
 
 /// Compiles an ABI SVM session.
 pub fn compile_abi(doc: &AbiSvmDocument) -> Result<Session> {
-    Session::compile(&abi_to_native(doc)?)
+    Session::compile(&abi_to_native(doc)?).map(single_execute)
 }
 
 /// Compiles an ERC20 SVM session.
 pub fn compile_erc20(doc: &Erc20SvmDocument) -> Result<Session> {
-    Session::compile(&erc20_to_native(doc)?)
+    Session::compile(&erc20_to_native(doc)?).map(single_execute)
+}
+
+/// Both modules' `validateSessionUserOp` read only the Biconomy account's `execute` and
+/// `execute_ncC` (one call); any other account calldata reverts "Not Execute Selector".
+fn single_execute(mut session: Session) -> Session {
+    session.account_kind = Some(crate::account::AccountKind::Biconomy);
+    session.account_selectors = Some(&[[0xb6, 0x1d, 0x27, 0xf6], [0x00, 0x00, 0x18, 0x9a]]);
+    session
 }

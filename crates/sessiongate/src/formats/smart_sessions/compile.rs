@@ -146,6 +146,7 @@ pub(crate) fn session(
         index,
         account_kind: Some(crate::account::AccountKind::Erc7579),
         warnings: Box::default(),
+        account_selectors: None,
         dispatch,
     })
 }
