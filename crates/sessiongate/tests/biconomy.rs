@@ -792,19 +792,49 @@ mod account_calldata {
                 "token": TOKEN.to_string(), "recipient": RECIPIENT.to_string(), "maxAmount": "100"}]
         }))
         .unwrap();
-        let inner: Bytes = transferCall { to: RECIPIENT, amount: U256::from(5) }.abi_encode().into();
-        let ctx = Context { now: 1, chain_id: 1, account: None };
-        let check = |data: Vec<u8>| {
-            session.evaluate_account_calldata(&data, None, &MemoryLedger::new(), &ctx, Mode::Explain)
+        let inner: Bytes = transferCall {
+            to: RECIPIENT,
+            amount: U256::from(5),
+        }
+        .abi_encode()
+        .into();
+        let ctx = Context {
+            now: 1,
+            chain_id: 1,
+            account: None,
         };
-        let single = executeCall { dest: TOKEN, value: U256::ZERO, func: inner.clone() };
+        let check = |data: Vec<u8>| {
+            session.evaluate_account_calldata(
+                &data,
+                None,
+                &MemoryLedger::new(),
+                &ctx,
+                Mode::Explain,
+            )
+        };
+        let single = executeCall {
+            dest: TOKEN,
+            value: U256::ZERO,
+            func: inner.clone(),
+        };
         assert!(check(single.abi_encode()).is_allow());
-        let gas_optimised = execute_ncCCall { dest: TOKEN, value: U256::ZERO, func: inner.clone() };
+        let gas_optimised = execute_ncCCall {
+            dest: TOKEN,
+            value: U256::ZERO,
+            func: inner.clone(),
+        };
         assert!(check(gas_optimised.abi_encode()).is_allow());
-        let batch = executeBatchCall { dest: vec![TOKEN], value: vec![U256::ZERO], func: vec![inner] };
+        let batch = executeBatchCall {
+            dest: vec![TOKEN],
+            value: vec![U256::ZERO],
+            func: vec![inner],
+        };
         let verdict = check(batch.abi_encode());
         assert!(
-            matches!(verdict.violations[0].reason, Reason::AccountFunctionRefused { .. }),
+            matches!(
+                verdict.violations[0].reason,
+                Reason::AccountFunctionRefused { .. }
+            ),
             "{verdict}"
         );
     }
