@@ -52,10 +52,9 @@ pub fn load_json(text: &str) -> Result<Session, LoadError> {
             smart_sessions::compile_onchain(&document::from_json_text(text)?)
         }
         "thirdweb" => thirdweb::compile(&document::from_json_text(text)?),
-        "biconomy-abi-svm" | "biconomy-erc20-svm" => {
-            let value: serde_json::Value = document::from_json_text(text)?;
-            load_value(value)
-        }
+        // Parsed from the text itself: a detour through a JSON value would hide duplicate keys.
+        "biconomy-abi-svm" => abi_svm(&document::from_json_text(text)?),
+        "biconomy-erc20-svm" => erc20_svm(&document::from_json_text(text)?),
         other => Err(unsupported(other)),
     }
 }
@@ -70,25 +69,23 @@ pub fn load_value(value: serde_json::Value) -> Result<Session, LoadError> {
             smart_sessions::compile_onchain(&document::from_json_value(value)?)
         }
         "thirdweb" => thirdweb::compile(&document::from_json_value(value)?),
-        "biconomy-abi-svm" => with_warnings(
-            biconomy::compile_abi(&document::from_json_value(value.clone())?),
-            &value,
-        ),
-        "biconomy-erc20-svm" => with_warnings(
-            biconomy::compile_erc20(&document::from_json_value(value.clone())?),
-            &value,
-        ),
+        "biconomy-abi-svm" => abi_svm(&document::from_json_value(value)?),
+        "biconomy-erc20-svm" => erc20_svm(&document::from_json_value(value)?),
         other => Err(unsupported(other)),
     }
 }
 
-/// Attaches the Biconomy importers' warnings to the session they describe.
-fn with_warnings(
-    session: Result<Session, LoadError>,
-    value: &serde_json::Value,
-) -> Result<Session, LoadError> {
-    let mut session = session?;
-    session.warnings = biconomy::warnings(value).into();
+/// A Biconomy ABI session, with the importer's warnings attached.
+fn abi_svm(doc: &biconomy::document::AbiSvmDocument) -> Result<Session, LoadError> {
+    let mut session = biconomy::compile_abi(doc)?;
+    session.warnings = biconomy::abi_warnings(doc).into();
+    Ok(session)
+}
+
+/// A Biconomy ERC-20 session, with the importer's warnings attached.
+fn erc20_svm(doc: &biconomy::document::Erc20SvmDocument) -> Result<Session, LoadError> {
+    let mut session = biconomy::compile_erc20(doc)?;
+    session.warnings = biconomy::erc20_warnings(doc).into();
     Ok(session)
 }
 
