@@ -8,43 +8,6 @@ use alloc::{boxed::Box, string::String, vec::Vec};
 use alloy_primitives::{Address, B256, Bytes};
 use serde::{Deserialize, Serialize};
 
-macro_rules! common_of {
-    ($doc:expr) => {
-        Common {
-            name: $doc.name.clone(),
-            chain_id: $doc.chain_id,
-            session_validator: match (
-                &$doc.session_validator,
-                &$doc.session_validator_init_data,
-                $doc.salt,
-            ) {
-                (None, None, None) => None,
-                (v, d, s) => Some((
-                    v.unwrap_or_default(),
-                    d.clone().unwrap_or_default(),
-                    s.unwrap_or_default(),
-                )),
-            },
-            module: $doc.module,
-            policy_contracts: $doc.policy_contracts.clone(),
-        }
-    };
-}
-
-impl SdkSession {
-    /// The fields both shapes share.
-    pub fn common(&self) -> Common {
-        common_of!(self)
-    }
-}
-
-impl OnChainSession {
-    /// The fields both shapes share.
-    pub fn common(&self) -> Common {
-        common_of!(self)
-    }
-}
-
 /// `"format": "smart-sessions"`: a session as the Rhinestone SDK describes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -137,21 +100,6 @@ pub struct OnChainSession {
     /// accepted so a `Session` struct can be pasted whole.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erc7739_policies: Option<serde_json::Value>,
-}
-
-/// Fields both shapes share: where the session runs and what identifies it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Common {
-    /// A name for people and logs.
-    pub name: Option<String>,
-    /// When set, calls on any other chain are denied.
-    pub chain_id: Option<u64>,
-    /// The session validator, its init data and the salt: together, the `permissionId`.
-    pub session_validator: Option<(Address, Bytes, B256)>,
-    /// The SmartSession module deployment.
-    pub module: Option<Address>,
-    /// Policy contracts to add to (or replace in) the table of known deployments.
-    pub policy_contracts: Vec<PolicyContract>,
 }
 
 /// The SDK format's tag.
