@@ -1,10 +1,14 @@
 //! Reading calldata: the selector, static ABI words with Solidity's validity rules, and the
 //! head layout of a human-readable signature.
 
+mod path;
 mod signature;
 mod word;
 
-pub use signature::{HeadWord, Param, Signature, SignatureError};
+pub use path::{DecodeError, Leaf, LeafKind, MAX_ELEMENTS, ParamPath, PathError};
+pub use signature::{
+    Component, HeadWord, MAX_TYPE_DEPTH, NamedType, Param, Signature, SignatureError, SyntaxError,
+};
 pub use word::{WordType, read_word};
 
 use alloy_primitives::FixedBytes;
