@@ -22,7 +22,7 @@ pub mod verdict;
 
 pub use document::{LoadError, SessionDocument};
 pub use evaluate::Mode;
-pub use limits::{Effect, Ledger, LedgerKey, MemoryLedger};
+pub use limits::{BudgetStatus, Effect, Ledger, LedgerKey, MemoryLedger};
 pub use session::{Call, Context, Session};
 pub use transaction::Transaction;
 pub use user_op::UserOperation;

@@ -2,12 +2,12 @@
 //! references decoded to words and every ledger key built, so evaluation only compares words.
 
 use crate::account::{self, AccountKind, Unwrapped};
-use crate::calldata::{CallKind, HeadWord, Selector};
+use crate::calldata::{CallKind, HeadWord, ParamPath, Selector};
 use crate::document::{self, LoadError, SessionDocument, Target};
 use crate::evaluate::{Evaluator, Mode, OpFacts, Origin};
 use crate::index::ActionIndex;
 use crate::limits::{Ledger, Policy};
-use crate::rules::Rule;
+use crate::rules::{Expr, Rule};
 use crate::user_op::UserOperation;
 use crate::verdict::{Reason, Verdict};
 use alloc::{boxed::Box, string::String};
@@ -58,8 +58,22 @@ pub(crate) struct Action {
     pub(crate) min_len: usize,
     /// Static head words validated on every matched call (empty without a signature).
     pub(crate) head: Box<[HeadWord]>,
+    /// Conditions on static words at fixed offsets: the fast path.
     pub(crate) rules: Box<[Rule]>,
+    /// Every other rule: paths into dynamic data, quantifiers, relations, trees.
+    pub(crate) exprs: Box<[Expr]>,
     pub(crate) policies: Box<[Policy]>,
+    /// Where the calldata holds inner calls, matched against the session's actions in turn.
+    pub(crate) nested: Option<Box<Nested>>,
+}
+
+/// Where an action's calldata holds inner calls: paths to each one's calldata and, when given,
+/// its target and value (they share the calldata's `[*]`).
+#[derive(Clone, Debug)]
+pub(crate) struct Nested {
+    pub(crate) calldata: ParamPath,
+    pub(crate) target: Option<ParamPath>,
+    pub(crate) value: Option<ParamPath>,
 }
 
 /// How a call finds its action.

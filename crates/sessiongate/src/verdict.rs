@@ -5,7 +5,7 @@
 use crate::calldata::{Selector, WordType};
 use crate::document::Condition as Op;
 use crate::limits::Effect;
-use alloc::{borrow::Cow, vec::Vec};
+use alloc::{borrow::Cow, string::String, vec::Vec};
 use alloy_primitives::{Address, B256, I256, U256};
 use core::fmt;
 use serde::{Serialize, Serializer};
@@ -108,11 +108,50 @@ pub struct Violation<'s> {
     /// The document path of the rule or policy that failed, e.g. `actions[0].rules[1]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Cow<'s, str>>,
-    /// The parameter involved: its name, `param N`, or `offset N`.
+    /// The parameter involved: its name or path (`recipients[3]`), `param N`, or `offset N`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<Cow<'s, str>>,
+    /// For an inner call of nested calldata: its element index at each level of nesting.
+    #[serde(skip_serializing_if = "InnerPath::is_empty")]
+    pub inner: InnerPath,
     /// What went wrong, with the numbers.
     pub reason: Reason,
+}
+
+/// Where an inner call sits in nested calldata: the element index at each level, outermost first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InnerPath {
+    len: u8,
+    at: [u32; MAX_NESTING],
+}
+
+/// Levels of nested calldata evaluated; deeper nesting is denied.
+pub const MAX_NESTING: usize = 4;
+
+impl InnerPath {
+    /// Whether this is a top-level call.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The element indices, outermost first.
+    pub fn as_slice(&self) -> &[u32] {
+        self.at.get(..usize::from(self.len)).unwrap_or_default()
+    }
+
+    /// One level deeper, at element `index`; `None` beyond [`MAX_NESTING`].
+    pub(crate) fn enter(self, index: u32) -> Option<Self> {
+        let mut deeper = self;
+        *deeper.at.get_mut(usize::from(self.len))? = index;
+        deeper.len = self.len.checked_add(1)?;
+        Some(deeper)
+    }
+}
+
+impl Serialize for InnerPath {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.as_slice())
+    }
 }
 
 impl Violation<'_> {
@@ -123,6 +162,7 @@ impl Violation<'_> {
             action: self.action.map(owned),
             source: self.source.map(owned),
             param: self.param.map(owned),
+            inner: self.inner,
             reason: self.reason,
         }
     }
@@ -131,6 +171,10 @@ impl Violation<'_> {
 impl fmt::Display for Violation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "call {}", self.call)?;
+        for (level, index) in self.inner.as_slice().iter().enumerate() {
+            let sep = if level == 0 { ", inner call " } else { "." };
+            write!(f, "{sep}{index}")?;
+        }
         if let Some(action) = &self.action {
             write!(f, ", action `{action}`")?;
         }
@@ -231,9 +275,59 @@ pub enum Reason {
         /// What is left: `limit - used`.
         #[serde(serialize_with = "decimal")]
         left: U256,
-        /// For a budget per window of time: when the next window opens with a fresh budget.
+        /// For a budget over time: when the next window opens with a fresh budget, or when a
+        /// refilling budget next refills.
         #[serde(skip_serializing_if = "Option::is_none")]
         resets_at: Option<u64>,
+    },
+    /// A `bytes` or `string` parameter failed its condition.
+    BytesCondition {
+        /// The condition.
+        condition: Op,
+        /// The reference values: 0x-hex, or quoted text for `string`.
+        expected: Vec<String>,
+        /// The parameter (or slice), shown the same way; long values are cut.
+        actual: String,
+    },
+    /// Too few or too many elements of an array satisfy the condition (`some`, `none`, `count`).
+    Count {
+        /// Elements that satisfy it.
+        matched: u64,
+        /// Elements in all.
+        elements: u64,
+        /// Fewest allowed.
+        min: u64,
+        /// Most allowed (`None`: no upper bound).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        max: Option<u64>,
+    },
+    /// The strict ABI decoder refused the calldata on a rule's path.
+    BadEncoding {
+        /// What is wrong, with offsets.
+        error: crate::calldata::DecodeError,
+    },
+    /// A rule compares a parameter with the account, and the account is not known.
+    NeedsAccount,
+    /// Nested calldata deeper than [`MAX_NESTING`] levels.
+    NestingTooDeep {
+        /// The levels allowed.
+        max: usize,
+    },
+    /// More inner calls in one transaction than the engine evaluates.
+    TooManyInnerCalls {
+        /// The most allowed.
+        max: usize,
+    },
+    /// A rate limit: the last allowed call was too recent.
+    TooSoon {
+        /// Seconds required between allowed calls.
+        min_spacing: u64,
+        /// When the last allowed call was.
+        last: u64,
+        /// The context's time.
+        now: u64,
+        /// The first second at which a call is allowed again.
+        next_at: u64,
     },
     /// Adding this call to a counter overflows 2^256-1.
     LimitOverflow {
@@ -399,6 +493,58 @@ impl fmt::Display for Reason {
                     None => f.write_str(")"),
                 }
             }
+            Self::BytesCondition {
+                condition,
+                expected,
+                actual,
+            } => {
+                let op = match condition {
+                    Op::Ne => "≠ ",
+                    Op::OneOf => "one of ",
+                    Op::Prefix => "to start with ",
+                    _ => "= ",
+                };
+                write!(f, "expected {op}")?;
+                match expected.as_slice() {
+                    [one] if *condition != Op::OneOf => f.write_str(one)?,
+                    many => write!(f, "[{}]", many.join(", "))?,
+                }
+                write!(f, ", got {actual}")
+            }
+            Self::Count {
+                matched,
+                elements,
+                min,
+                max,
+            } => {
+                write!(f, "{matched} of {elements} elements satisfy the condition; ")?;
+                match max {
+                    Some(0) => f.write_str("none may"),
+                    Some(max) if max == min => write!(f, "exactly {min} must"),
+                    Some(max) => write!(f, "{min} to {max} must"),
+                    None => write!(f, "at least {min} must"),
+                }
+            }
+            Self::BadEncoding { error } => write!(f, "the calldata is not a strict ABI encoding: {error}"),
+            Self::NeedsAccount => f.write_str(
+                "a rule compares a parameter with the account, and the account is not known",
+            ),
+            Self::NestingTooDeep { max } => {
+                write!(f, "nested calldata deeper than {max} levels is refused")
+            }
+            Self::TooManyInnerCalls { max } => {
+                write!(f, "more than {max} inner calls in one transaction are refused")
+            }
+            Self::TooSoon {
+                min_spacing,
+                last,
+                now,
+                next_at,
+            } => write!(
+                f,
+                "calls must be {min_spacing} s apart: the last was at {last}, now is {now}; \
+                 next allowed at {next_at}"
+            ),
             Self::LimitOverflow { used, requested } => {
                 write!(f, "adding {requested} to {used} overflows 2^256-1")
             }
@@ -449,6 +595,9 @@ impl fmt::Display for Expected {
                 (Some(lo), Some(hi)) => write!(f, "within [{lo}, {hi}]"),
                 _ => f.write_str("within a range"),
             },
+            Op::BitsAll => one(f, "all bits of"),
+            Op::BitsAny => one(f, "any bit of"),
+            Op::Prefix => one(f, "starts with"),
             Op::OneOf => {
                 f.write_str("one of [")?;
                 for (i, v) in self.values.iter().enumerate() {

@@ -157,17 +157,124 @@ fn rule_index_out_of_range() {
         &doc,
         false,
         "actions[0].rules[0].param",
-        "no parameter at index 2",
+        "has no parameter 2",
     );
 }
 
 #[test]
-fn rule_on_a_dynamic_parameter() {
+fn bytes_rule_needs_a_bytes_value() {
     let doc = one_action(json!({
         "selector": "call(address to, bytes data)",
         "rules": [{ "param": "data", "condition": "eq", "value": 0 }]
     }));
-    assert_error(&doc, false, "actions[0].rules[0].param", "bytes");
+    assert_error(
+        &doc,
+        false,
+        "actions[0].rules[0].value",
+        "not a bytes value",
+    );
+}
+
+#[test]
+fn ordering_on_bytes_is_refused() {
+    let doc = one_action(json!({
+        "selector": "call(address to, bytes data)",
+        "rules": [{ "param": "data", "condition": "gt", "value": "0x01" }]
+    }));
+    assert_error(&doc, false, "actions[0].rules[0].condition", ".length");
+}
+
+#[test]
+fn rule_on_a_whole_array_needs_an_element_path() {
+    let doc = one_action(json!({
+        "selector": "pay(address[] to)",
+        "rules": [{ "param": "to", "condition": "eq", "value": 1 }]
+    }));
+    assert_error(&doc, false, "actions[0].rules[0].param", "[*]");
+}
+
+#[test]
+fn quantifier_needs_a_wildcard() {
+    let doc = one_action(json!({
+        "selector": "pay(address[] to)",
+        "rules": [{ "param": "to[0]", "condition": "eq", "value": "0x1111111111111111111111111111111111111111", "quantifier": "some" }]
+    }));
+    assert_error(&doc, false, "actions[0].rules[0].quantifier", "[*]");
+}
+
+#[test]
+fn budget_under_any_is_refused() {
+    let doc =
+        with_rule(json!({ "any": [{ "param": 1, "condition": "lte", "value": 5, "budget": 10 }] }));
+    assert_error(&doc, false, "actions[0].rules[0].any[0].budget", "any");
+}
+
+#[test]
+fn leaf_and_combinator_together_are_refused() {
+    let doc = with_rule(
+        json!({ "param": 1, "condition": "lte", "value": 5, "not": { "param": 1, "condition": "eq", "value": 1 } }),
+    );
+    assert_error(&doc, false, "actions[0].rules[0]", "exactly one of");
+}
+
+#[test]
+fn shared_budget_must_exist() {
+    let doc = json!({
+        "budgets": { "eth": { "limit": 1 } },
+        "actions": [{ "target": TOKEN, "selector": TRANSFER, "rules": [{ "param": 1, "budget": { "shared": "usdc" } }] }]
+    })
+    .to_string();
+    assert_error(&doc, false, "actions[0].rules[0].budget.shared", "[eth]");
+}
+
+#[test]
+fn refill_needs_a_period() {
+    let doc = with_rule(json!({ "param": 1, "budget": { "limit": 10, "refill": 1 } }));
+    assert_error(&doc, false, "actions[0].rules[0].budget.period", "period");
+}
+
+#[test]
+fn unknown_budget_field_is_named() {
+    let doc = with_rule(json!({ "param": 1, "budget": { "limit": 10, "every": 1 } }));
+    assert_error(
+        &doc,
+        true,
+        "actions[0].rules[0].budget.every",
+        "unknown field `every`",
+    );
+}
+
+#[test]
+fn ratio_must_be_a_decimal() {
+    let doc = with_rule(
+        json!({ "param": 1, "condition": "gte", "value": { "param": "amount", "ratio": "1e-6" } }),
+    );
+    assert_error(&doc, false, "actions[0].rules[0].value", "not a decimal");
+}
+
+#[test]
+fn account_relation_needs_an_address() {
+    let doc =
+        with_rule(json!({ "param": 1, "condition": "eq", "value": { "context": "account" } }));
+    assert_error(&doc, false, "actions[0].rules[0].value", "address");
+}
+
+#[test]
+fn nested_calldata_must_be_bytes() {
+    let doc = one_action(json!({
+        "selector": "multicall(uint256 deadline, bytes[] data)",
+        "nested": { "calldata": "deadline" }
+    }));
+    assert_error(&doc, false, "actions[0].nested.calldata", "bytes");
+}
+
+#[test]
+fn rate_limit_needs_one_shape() {
+    let doc = one_action(json!({
+        "selector": "*",
+        "policies": [{ "type": "rate_limit", "max_calls": 3 }]
+    }));
+    assert_error(&doc, false, "actions[0].policies[0]", "period");
 }
 
 #[test]

@@ -14,8 +14,8 @@ use alloy_sol_types::{SolCall, sol};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use sessiongate::document::{
-    ActionDocument, Condition, ParamRef, PolicyDocument, Quantity, RuleDocument, RuleValue, Scalar,
-    Target,
+    ActionDocument, BudgetDocument, Condition, ParamRef, PolicyDocument, Quantity, RuleDocument,
+    RuleValue, Scalar, Target,
 };
 use sessiongate::{Call, Context, MemoryLedger, Mode, Session, SessionDocument, Verdict};
 use std::collections::BTreeMap;
@@ -209,9 +209,10 @@ fn make_rule(choice: SelectorChoice, seed: &RuleSeed) -> Option<RuleDocument> {
         param,
         offset,
         ty,
-        condition,
-        value,
-        budget,
+        condition: Some(condition),
+        value: Some(value),
+        budget: budget.map(Into::into),
+        ..RuleDocument::default()
     })
 }
 
@@ -269,11 +270,11 @@ fn policy() -> impl Strategy<Value = PolicyDocument> {
         1 => Just(PolicyDocument::Sudo),
         2 => window,
         2 => (0..=20u64).prop_map(move |l| PolicyDocument::MaxValue { limit: q(l) }),
-        2 => (0..=60u64).prop_map(move |l| PolicyDocument::ValueLimit { limit: q(l) }),
-        2 => (0..=5u64).prop_map(move |l| PolicyDocument::UsageLimit { limit: q(l) }),
+        2 => (0..=60u64).prop_map(move |l| PolicyDocument::ValueLimit { limit: q(l).into() }),
+        2 => (0..=5u64).prop_map(move |l| PolicyDocument::UsageLimit { limit: q(l).into() }),
         3 => (0..3usize, 0..=60u64).prop_map(move |(t, l)| PolicyDocument::SpendLimit {
             token: TARGETS[t],
-            limit: q(l),
+            limit: q(l).into(),
         }),
     ]
 }
@@ -302,6 +303,7 @@ fn action(index: usize) -> impl Strategy<Value = ActionDocument> {
                 selector: choice.text(),
                 rules,
                 policies,
+                nested: None,
             }
         })
 }
@@ -319,6 +321,7 @@ fn document() -> impl Strategy<Value = SessionDocument> {
             description: None,
             chain_id,
             policies,
+            budgets: Default::default(),
             actions,
         })
 }
@@ -493,7 +496,7 @@ fn caps(doc: &SessionDocument) -> BTreeMap<String, U256> {
             let cap = match p {
                 PolicyDocument::ValueLimit { limit }
                 | PolicyDocument::UsageLimit { limit }
-                | PolicyDocument::SpendLimit { limit, .. } => limit.0,
+                | PolicyDocument::SpendLimit { limit, .. } => cap(limit),
                 _ => continue,
             };
             caps.insert(format!("{scope}/policies[{i}]"), cap);
@@ -508,8 +511,8 @@ fn caps(doc: &SessionDocument) -> BTreeMap<String, U256> {
         };
         add_policies(&scope, &action.policies);
         for (r, rule) in action.rules.iter().enumerate() {
-            if let Some(budget) = rule.budget {
-                budgets.push((format!("{scope}/rules[{r}]"), budget.0));
+            if let Some(budget) = &rule.budget {
+                budgets.push((format!("{scope}/rules[{r}]"), cap(budget)));
             }
         }
     }
@@ -805,11 +808,12 @@ fn integers_beyond_64_bits_round_trip() {
             param: Some(ParamRef::Index(0)),
             offset: None,
             ty: None,
-            condition: Condition::Gte,
-            value: RuleValue::One(Scalar::Int(value)),
-            budget: None,
+            condition: Some(Condition::Gte),
+            value: Some(RuleValue::One(Scalar::Int(value))),
+            ..RuleDocument::default()
         }],
         policies: Vec::new(),
+        nested: None,
     };
     let doc = SessionDocument {
         format: None,
@@ -817,6 +821,7 @@ fn integers_beyond_64_bits_round_trip() {
         description: None,
         chain_id: None,
         policies: Vec::new(),
+        budgets: Default::default(),
         actions: vec![
             rule("mint(uint256 amount)", i128::from(u64::MAX) + 1),
             rule("f(int256 x)", i128::from(i64::MIN) - 1),
@@ -826,4 +831,12 @@ fn integers_beyond_64_bits_round_trip() {
     let text = serde_json::to_string(&doc).unwrap();
     let back = serde_json::from_str::<SessionDocument>(&text);
     assert_eq!(back.ok().as_ref(), Some(&doc), "{text}");
+}
+
+/// The cap of a generated budget: these documents only hold lifetime caps.
+fn cap(budget: &BudgetDocument) -> U256 {
+    match budget {
+        BudgetDocument::Cap(q) => q.0,
+        BudgetDocument::Spec(_) => panic!("generated budgets are plain caps"),
+    }
 }

@@ -1,27 +1,19 @@
 //! Validation of a native document into a [`Session`]: every error carries the path of its field.
 
-use super::{
-    ActionDocument, Condition, LoadError, ParamRef, PolicyDocument, RuleDocument, RuleValue,
-    Scalar, SessionDocument, parse_u256,
-};
-use crate::calldata::{Selector, Signature, WordType};
+use super::budgets::Budgets;
+use super::rules::{self, Scope};
+use super::{ActionDocument, LoadError, NestedDocument, PolicyDocument, SessionDocument};
+use crate::calldata::{LeafKind, ParamPath, Selector, Signature, WordType};
 use crate::index::ActionIndex;
-use crate::limits::{Limit, Policy, PolicyKind};
-use crate::rules::{Check, Rule};
-use crate::session::{Action, Dispatch, SelectorMatch, Session};
+use crate::limits::{Limit, Policy, PolicyKind, Spacing, Window};
+use crate::session::{Action, Dispatch, Nested, SelectorMatch, Session};
 use alloc::{
     boxed::Box,
     format,
     string::{String, ToString},
     vec::Vec,
 };
-use alloy_primitives::{I256, U256, hex, map::HashMap};
-
-/// Raw offsets beyond this are refused: no calldata is that long, and it keeps `4 + offset`
-/// far from overflow on every target.
-const MAX_OFFSET: u64 = 1 << 24;
-/// `one_of` sets beyond this are refused: a linear scan stays fast.
-const MAX_ONE_OF: usize = 256;
+use alloy_primitives::{hex, map::HashMap};
 
 type Result<T> = core::result::Result<T, LoadError>;
 
@@ -32,7 +24,8 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
             "the session has no actions, so it allows nothing",
         ));
     }
-    let policies = policies(&doc.policies, "policies", "session")?;
+    let budgets = Budgets::compile(&doc.budgets)?;
+    let policies = policies(&doc.policies, "policies", "session", &budgets)?;
     let mut actions = Vec::with_capacity(doc.actions.len());
     let mut names: HashMap<&str, usize> = HashMap::default();
     for (i, action_doc) in doc.actions.iter().enumerate() {
@@ -42,7 +35,7 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
             let message = format!("`{name}` is already the name of actions[{first}]");
             return Err(LoadError::invalid(format!("actions[{i}].name"), message));
         }
-        actions.push(action(i, action_doc)?);
+        actions.push(action(i, action_doc, &budgets)?);
     }
     let index = ActionIndex::build(&actions)?;
     Ok(Session {
@@ -59,7 +52,7 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
     })
 }
 
-fn action(i: usize, doc: &ActionDocument) -> Result<Action> {
+fn action(i: usize, doc: &ActionDocument, budgets: &Budgets) -> Result<Action> {
     let path = format!("actions[{i}]");
     let key_scope = match &doc.name {
         Some(name) => {
@@ -74,20 +67,34 @@ fn action(i: usize, doc: &ActionDocument) -> Result<Action> {
         .map_or_else(|| Box::from(path.as_str()), Box::from);
     let (selector, signature) =
         selector(&doc.selector).map_err(|m| LoadError::invalid(format!("{path}.selector"), m))?;
-    if doc.rules.is_empty() && doc.policies.is_empty() {
+    if doc.rules.is_empty() && doc.policies.is_empty() && doc.nested.is_none() {
         return Err(LoadError::invalid(
             path,
             "an action with no rules and no policies allows nothing; \
              add {\"type\": \"sudo\"} to allow every call it matches",
         ));
     }
-    let rules = doc
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(r, rule_doc)| rule(&path, &key_scope, r, rule_doc, selector, signature.as_ref()))
-        .collect::<Result<Vec<_>>>()?;
-    let policies = policies(&doc.policies, &format!("{path}.policies"), &key_scope)?;
+    let scope = Scope {
+        action_path: &path,
+        key_scope: &key_scope,
+        selector,
+        signature: signature.as_ref(),
+        budgets,
+    };
+    let (rules, exprs) = rules::compile(&scope, &doc.rules)?;
+    let policies = policies(
+        &doc.policies,
+        &format!("{path}.policies"),
+        &key_scope,
+        budgets,
+    )?;
+    let nested = match &doc.nested {
+        Some(nested_doc) => Some(Box::new(
+            nested(nested_doc, signature.as_ref())
+                .map_err(|(field, m)| LoadError::invalid(format!("{path}.nested.{field}"), m))?,
+        )),
+        None => None,
+    };
     let (min_len, head) = match &signature {
         Some(sig) => {
             // Words every bit pattern satisfies cannot be dirty: checking them would only cost time.
@@ -107,12 +114,73 @@ fn action(i: usize, doc: &ActionDocument) -> Result<Action> {
         min_len,
         head,
         rules: rules.into(),
+        exprs: exprs.into(),
         policies,
+        nested,
+    })
+}
+
+/// Where an action's calldata holds inner calls.
+fn nested(
+    doc: &NestedDocument,
+    signature: Option<&Signature>,
+) -> core::result::Result<Nested, (&'static str, String)> {
+    let Some(sig) = signature else {
+        let message = "nested calldata needs a selector written as a signature with names";
+        return Err(("calldata", message.into()));
+    };
+    let parse = |field: &'static str, text: &str| {
+        ParamPath::parse(sig, text).map_err(|e| (field, e.to_string()))
+    };
+    let calldata = parse("calldata", &doc.calldata)?;
+    if calldata.leaf_kind() != LeafKind::Bytes {
+        return Err((
+            "calldata",
+            format!("`{}` is not a `bytes` parameter", doc.calldata),
+        ));
+    }
+    if calldata.wildcards() > 1 {
+        let message = "inner calls come from one array: use at most one `[*]`";
+        return Err(("calldata", message.into()));
+    }
+    let beside = |field: &'static str, text: &str, want: fn(WordType) -> bool, what: &str| {
+        let path = parse(field, text)?;
+        if !matches!(path.leaf_kind(), LeafKind::Word(ty) if want(ty)) {
+            return Err((field, format!("`{text}` is not {what}")));
+        }
+        if path.wildcards() != calldata.wildcards() || !path.same_wildcard(&calldata) {
+            let message = format!("`{text}` must take its `[*]` from the same array as `calldata`");
+            return Err((field, message));
+        }
+        Ok(path)
+    };
+    let target = match &doc.target {
+        Some(text) => Some(beside(
+            "target",
+            text,
+            |t| t == WordType::Address,
+            "an address",
+        )?),
+        None => None,
+    };
+    let value = match &doc.value {
+        Some(text) => Some(beside(
+            "value",
+            text,
+            |t| matches!(t, WordType::Uint(_)),
+            "an unsigned integer",
+        )?),
+        None => None,
+    };
+    Ok(Nested {
+        calldata,
+        target,
+        value,
     })
 }
 
 /// Names become ledger keys, so they are kept to characters that need no escaping.
-fn check_name(name: &str) -> core::result::Result<(), String> {
+pub(super) fn check_name(name: &str) -> core::result::Result<(), String> {
     let valid = name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
@@ -142,328 +210,123 @@ fn selector(text: &str) -> core::result::Result<(SelectorMatch, Option<Signature
     }
 }
 
-/// Where a rule reads: byte offset after the selector, the word's type, and its label.
-struct Slot {
-    offset: usize,
-    ty: WordType,
-    label: String,
-    /// The action's signature head check already validates this word.
-    in_head: bool,
+fn policies(
+    docs: &[PolicyDocument],
+    path: &str,
+    key_scope: &str,
+    budgets: &Budgets,
+) -> Result<Box<[Policy]>> {
+    let mut out = Vec::with_capacity(docs.len());
+    for (p, doc) in docs.iter().enumerate() {
+        let path = format!("{path}[{p}]");
+        let key = || format!("{key_scope}/policies[{p}]").into_boxed_str();
+        let kind = match doc {
+            PolicyDocument::Sudo => PolicyKind::Sudo,
+            PolicyDocument::TimeWindow {
+                valid_after: Some(a),
+                valid_until: Some(u),
+            } if a > u => {
+                let message =
+                    format!("valid_after {a} is after valid_until {u}: no call could ever pass");
+                return Err(LoadError::invalid(path, message));
+            }
+            PolicyDocument::TimeWindow {
+                valid_after,
+                valid_until,
+            } => PolicyKind::TimeWindow {
+                valid_after: *valid_after,
+                valid_until: *valid_until,
+            },
+            PolicyDocument::MaxValue { limit } => PolicyKind::MaxValue(limit.0),
+            PolicyDocument::ValueLimit { limit } => PolicyKind::ValueLimit(budgets.limit(
+                limit,
+                key().into(),
+                &format!("{path}.limit"),
+            )?),
+            PolicyDocument::UsageLimit { limit } => PolicyKind::UsageLimit(budgets.limit(
+                limit,
+                key().into(),
+                &format!("{path}.limit"),
+            )?),
+            PolicyDocument::SpendLimit { token, limit } => PolicyKind::SpendLimit {
+                token: *token,
+                limit: budgets.limit(limit, key().into(), &format!("{path}.limit"))?,
+            },
+            PolicyDocument::RateLimit {
+                min_spacing,
+                max_calls,
+                period,
+                start,
+            } => {
+                // Spacing and calls per window are two policies under one path.
+                let (spacing, calls) =
+                    rate_limit(*min_spacing, *max_calls, *period, *start, key(), &path)?;
+                if let Some(spacing) = spacing {
+                    out.push(Policy {
+                        path: path.as_str().into(),
+                        kind: spacing,
+                    });
+                }
+                match calls {
+                    Some(calls) => calls,
+                    None => continue,
+                }
+            }
+            PolicyDocument::Paymaster { allowed } => PolicyKind::Paymaster(allowed.clone().into()),
+            PolicyDocument::UserOpGas { max_gas, max_cost } => PolicyKind::UserOpGas {
+                max_gas: max_gas.map(|q| q.0),
+                max_cost: max_cost.map(|q| q.0),
+            },
+        };
+        out.push(Policy {
+            path: path.as_str().into(),
+            kind,
+        });
+    }
+    Ok(out.into())
 }
 
-fn rule(
-    action_path: &str,
-    key_scope: &str,
-    r: usize,
-    doc: &RuleDocument,
-    selector: SelectorMatch,
-    signature: Option<&Signature>,
-) -> Result<Rule> {
-    let path = format!("{action_path}.rules[{r}]");
-    let at = |field: &str| format!("{path}.{field}");
-    if selector == SelectorMatch::Native {
-        return Err(LoadError::invalid(
-            path,
-            "a native transfer has no calldata for rules to read",
-        ));
-    }
-    let slot = slot(doc, signature).map_err(|(field, m)| LoadError::invalid(at(field), m))?;
-    let check = check(doc, slot.ty).map_err(|m| LoadError::invalid(at("value"), m))?;
-    let budget = match &doc.budget {
-        Some(_) if !matches!(slot.ty, WordType::Uint(_)) => {
-            let message = format!(
-                "a budget sums the parameter, so it must be unsigned, not {}",
-                slot.ty
-            );
-            return Err(LoadError::invalid(at("budget"), message));
+/// A rate limit: a minimum spacing, a number of calls per fixed window, or both.
+fn rate_limit(
+    min_spacing: Option<u64>,
+    max_calls: Option<super::Quantity>,
+    period: Option<u64>,
+    start: Option<u64>,
+    key: Box<str>,
+    path: &str,
+) -> Result<(Option<PolicyKind>, Option<PolicyKind>)> {
+    let spacing = match min_spacing {
+        Some(0) => {
+            let message = "a spacing of 0 seconds limits nothing";
+            return Err(LoadError::invalid(format!("{path}.min_spacing"), message));
         }
-        Some(cap) => Some(Limit::new(format!("{key_scope}/rules[{r}]"), cap.0)),
+        Some(seconds) => Some(PolicyKind::Spacing(Spacing {
+            key: format!("{key}/last").into(),
+            seconds,
+        })),
         None => None,
     };
-    Ok(Rule {
-        path: path.as_str().into(),
-        param: slot.label.as_str().into(),
-        at: slot.offset.saturating_add(4),
-        ty: slot.ty,
-        validate: !slot.in_head && !slot.ty.accepts_any_word(),
-        check,
-        budget,
-    })
-}
-
-/// Resolves a rule's parameter reference; errors name the field (`param`, `offset`, `type`).
-fn slot(
-    doc: &RuleDocument,
-    signature: Option<&Signature>,
-) -> core::result::Result<Slot, (&'static str, String)> {
-    let raw_type = || match &doc.ty {
-        None => Ok(WordType::Uint(256)),
-        Some(name) => WordType::parse(name).ok_or_else(|| {
-            (
-                "type",
-                format!("`{name}` is not an elementary static ABI type such as uint256 or address"),
-            )
-        }),
-    };
-    match (&doc.param, doc.offset) {
-        (Some(_), Some(_)) => Err(("offset", "give `param` or `offset`, not both".into())),
-        (None, None) => Err((
-            "param",
-            "a rule needs `param` (name or index) or `offset`".into(),
-        )),
-        (None, Some(offset)) if offset > MAX_OFFSET => Err((
-            "offset",
-            format!("offset {offset} is beyond any calldata (max {MAX_OFFSET})"),
-        )),
-        (None, Some(offset)) => Ok(Slot {
-            offset: usize::try_from(offset).map_err(|_| ("offset", "offset too large".into()))?,
-            ty: raw_type()?,
-            label: format!("offset {offset}"),
-            in_head: false,
-        }),
-        (Some(param), None) => match signature {
-            Some(sig) => signature_slot(sig, param, doc.ty.is_some()),
-            None => match param {
-                ParamRef::Index(i) if *i < MAX_OFFSET / 32 => Ok(Slot {
-                    offset: usize::try_from(i.saturating_mul(32)).unwrap_or(usize::MAX),
-                    ty: raw_type()?,
-                    label: format!("param {i}"),
-                    in_head: false,
-                }),
-                ParamRef::Index(i) => Err(("param", format!("index {i} is too large"))),
-                ParamRef::Name(name) => Err((
-                    "param",
-                    format!(
-                        "parameter `{name}` needs a selector written as a signature with names, \
-                         such as `transfer(address to, uint256 amount)`"
-                    ),
-                )),
-            },
-        },
-    }
-}
-
-fn signature_slot(
-    sig: &Signature,
-    param: &ParamRef,
-    has_type: bool,
-) -> core::result::Result<Slot, (&'static str, String)> {
-    if has_type {
-        return Err((
-            "type",
-            "the signature gives the parameter's type; remove `type`".into(),
-        ));
-    }
-    let found = match param {
-        ParamRef::Name(name) => sig.param_by_name(name),
-        ParamRef::Index(i) => usize::try_from(*i)
-            .ok()
-            .and_then(|i| sig.params().get(i).map(|p| (i, p))),
-    };
-    let Some((index, p)) = found else {
-        let names: Vec<String> = sig
-            .params()
-            .iter()
-            .enumerate()
-            .map(|(i, p)| p.name.clone().unwrap_or_else(|| format!("#{i}")))
-            .collect();
-        let wanted = match param {
-            ParamRef::Name(n) => format!("no parameter named `{n}`"),
-            ParamRef::Index(i) => format!("no parameter at index {i}"),
-        };
-        return Err((
-            "param",
-            format!(
-                "`{}` has {wanted}; its parameters are [{}]",
-                sig.canonical(),
-                names.join(", ")
-            ),
-        ));
-    };
-    let Some(ty) = WordType::from_dyn(&p.ty) else {
-        return Err((
-            "param",
-            format!(
-                "parameter {} is `{}`; rules read elementary static parameters \
-                 (address, bool, uintN, intN, bytesN)",
-                p.name.as_deref().unwrap_or("#"),
-                p.ty
-            ),
-        ));
-    };
-    let label = p.name.clone().unwrap_or_else(|| format!("param {index}"));
-    Ok(Slot {
-        offset: p.offset,
-        ty,
-        label,
-        in_head: true,
-    })
-}
-
-fn check(doc: &RuleDocument, ty: WordType) -> core::result::Result<Check, String> {
-    let ordering = matches!(
-        doc.condition,
-        Condition::Gt | Condition::Gte | Condition::Lt | Condition::Lte | Condition::InRange
-    );
-    if ordering && !ty.is_numeric() {
-        return Err(format!(
-            "{:?} compares numbers, but the parameter is {ty}",
-            doc.condition
-        )
-        .to_lowercase());
-    }
-    let one = || match &doc.value {
-        RuleValue::One(v) => word(v, ty),
-        RuleValue::Many(_) => Err("this condition takes one value, not a list".into()),
-    };
-    Ok(match doc.condition {
-        Condition::Eq => Check::Eq(one()?),
-        Condition::Ne => Check::Ne(one()?),
-        Condition::Gt => Check::Gt(one()?),
-        Condition::Gte => Check::Gte(one()?),
-        Condition::Lt => Check::Lt(one()?),
-        Condition::Lte => Check::Lte(one()?),
-        Condition::InRange => {
-            let RuleValue::Many(pair) = &doc.value else {
-                return Err("in_range takes a list [min, max]".into());
-            };
-            let [lo, hi] = pair.as_slice() else {
-                return Err(format!(
-                    "in_range takes [min, max], not {} values",
-                    pair.len()
-                ));
-            };
-            let (lo, hi) = (word(lo, ty)?, word(hi, ty)?);
-            if crate::rules::compare_words(&lo, &hi, ty.is_signed()).is_gt() {
-                return Err("min is above max: no value could pass".into());
-            }
-            Check::InRange(lo, hi)
+    let calls = match (max_calls, period) {
+        (None, None) if start.is_none() => None,
+        (Some(_), Some(0)) => {
+            let message = "a period of 0 seconds would never end";
+            return Err(LoadError::invalid(format!("{path}.period"), message));
         }
-        Condition::OneOf => {
-            let RuleValue::Many(set) = &doc.value else {
-                return Err("one_of takes a list of values".into());
-            };
-            if set.is_empty() || set.len() > MAX_ONE_OF {
-                return Err(format!(
-                    "one_of takes 1 to {MAX_ONE_OF} values, not {}",
-                    set.len()
-                ));
-            }
-            Check::OneOf(
-                set.iter()
-                    .map(|v| word(v, ty))
-                    .collect::<core::result::Result<_, _>>()?,
-            )
+        (Some(calls), Some(period)) => Some(PolicyKind::UsageLimit(Limit {
+            window: Some(Window {
+                period,
+                start: start.unwrap_or(0),
+            }),
+            ..Limit::new(key, calls.0)
+        })),
+        _ => {
+            let message = "`max_calls` needs a `period` (and an optional `start`)";
+            return Err(LoadError::invalid(path, message));
         }
-    })
-}
-
-/// Encodes a reference value as the 32-byte word a valid parameter of type `ty` would be.
-fn word(value: &Scalar, ty: WordType) -> core::result::Result<U256, String> {
-    let encoded = match (ty, value) {
-        (WordType::Bool, Scalar::Bool(b)) => U256::from(u8::from(*b)),
-        (WordType::Bool, Scalar::Text(t)) if t == "true" || t == "false" => {
-            U256::from(u8::from(t == "true"))
-        }
-        (WordType::Address, Scalar::Text(t)) => {
-            let address = super::target::parse_address(t)?;
-            U256::from_be_slice(address.as_slice())
-        }
-        (WordType::FixedBytes(len), Scalar::Text(t)) => fixed_bytes(t, len)?,
-        (WordType::Uint(_), Scalar::Int(i)) => {
-            U256::try_from(*i).map_err(|_| format!("{i} is negative, but the parameter is {ty}"))?
-        }
-        (WordType::Uint(_), Scalar::Text(t)) => parse_u256(t).map_err(|e| e.to_string())?,
-        (WordType::Int(_), Scalar::Int(i)) => {
-            I256::try_from(*i).map_err(|e| e.to_string())?.into_raw()
-        }
-        (WordType::Int(_), Scalar::Text(t)) => signed(t)?,
-        (ty, value) => return Err(format!("`{value}` is not a {ty} value")),
     };
-    if !ty.is_valid(&encoded) {
-        return Err(format!("`{value}` is out of range for {ty}"));
+    if spacing.is_none() && calls.is_none() {
+        let message = "a rate limit takes `min_spacing`, or `max_calls` with `period`, or both";
+        return Err(LoadError::invalid(path, message));
     }
-    Ok(encoded)
-}
-
-/// A decimal integer, optionally negative, or a 0x-hex raw two's-complement word.
-fn signed(text: &str) -> core::result::Result<U256, String> {
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let magnitude = parse_u256(digits).map_err(|e| e.to_string())?;
-    if !negative {
-        return Ok(magnitude);
-    }
-    if digits.starts_with("0x") {
-        return Err(format!("`{text}`: write negative numbers in decimal"));
-    }
-    let magnitude = I256::checked_from_sign_and_abs(alloy_primitives::Sign::Negative, magnitude)
-        .ok_or_else(|| format!("`{text}` is below the smallest int256"))?;
-    Ok(magnitude.into_raw())
-}
-
-/// `bytesN` values are exactly N bytes of hex, left-aligned in the word as the ABI does.
-fn fixed_bytes(text: &str, len: u8) -> core::result::Result<U256, String> {
-    let bytes = hex::decode(text).map_err(|e| format!("`{text}` is not hex: {e}"))?;
-    if bytes.len() != usize::from(len) || !text.starts_with("0x") {
-        return Err(format!("`{text}` is not 0x and {len} bytes of hex"));
-    }
-    let mut word = [0u8; 32];
-    for (slot, byte) in word.iter_mut().zip(bytes) {
-        *slot = byte;
-    }
-    Ok(U256::from_be_bytes(word))
-}
-
-fn policies(docs: &[PolicyDocument], path: &str, key_scope: &str) -> Result<Box<[Policy]>> {
-    docs.iter()
-        .enumerate()
-        .map(|(p, doc)| {
-            let path = format!("{path}[{p}]");
-            let key = || format!("{key_scope}/policies[{p}]").into_boxed_str();
-            let kind = match doc {
-                PolicyDocument::Sudo => PolicyKind::Sudo,
-                PolicyDocument::TimeWindow {
-                    valid_after: Some(a),
-                    valid_until: Some(u),
-                } if a > u => {
-                    let message = format!(
-                        "valid_after {a} is after valid_until {u}: no call could ever pass"
-                    );
-                    return Err(LoadError::invalid(path, message));
-                }
-                PolicyDocument::TimeWindow {
-                    valid_after,
-                    valid_until,
-                } => PolicyKind::TimeWindow {
-                    valid_after: *valid_after,
-                    valid_until: *valid_until,
-                },
-                PolicyDocument::MaxValue { limit } => PolicyKind::MaxValue(limit.0),
-                PolicyDocument::ValueLimit { limit } => {
-                    PolicyKind::ValueLimit(Limit::new(key(), limit.0))
-                }
-                PolicyDocument::UsageLimit { limit } => {
-                    PolicyKind::UsageLimit(Limit::new(key(), limit.0))
-                }
-                PolicyDocument::SpendLimit { token, limit } => PolicyKind::SpendLimit {
-                    token: *token,
-                    limit: Limit::new(key(), limit.0),
-                },
-                PolicyDocument::Paymaster { allowed } => {
-                    PolicyKind::Paymaster(allowed.clone().into())
-                }
-                PolicyDocument::UserOpGas { max_gas, max_cost } => PolicyKind::UserOpGas {
-                    max_gas: max_gas.map(|q| q.0),
-                    max_cost: max_cost.map(|q| q.0),
-                },
-            };
-            Ok(Policy {
-                path: path.as_str().into(),
-                kind,
-            })
-        })
-        .collect()
+    Ok((spacing, calls))
 }

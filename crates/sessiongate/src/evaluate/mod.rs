@@ -1,17 +1,22 @@
 //! Call(s) + compiled session + ledger + context → verdict. Never panics; an allow over static
 //! parameters allocates nothing once the verdict's buffers have grown, and touches no reference
 //! count: the verdict borrows every name and key from the session.
+mod budgets;
+mod nested;
+mod paths;
+
 use crate::calldata::Selector;
 use crate::calldata::{CallKind, WordType, read_word};
 use crate::limits::{
-    Effect, Ledger, LedgerKey, Limit, Policy, PolicyKind, Refusal, TokenLimits, TokenSpend, Window,
-    counted, same_key, token_spend,
+    Effect, Ledger, Policy, PolicyKind, Refusal, TokenLimits, TokenSpend, counted, same_key,
+    token_spend,
 };
 use crate::rules::{MAX_DEPTH, MAX_VISITS, Rule, RuleTree, TreeNode};
 use crate::session::{Action, Call, Context, Dispatch, SelectorMatch, Session, SmartDispatch};
-use crate::verdict::{Decision, Reason, Value, Verdict, Violation};
+use crate::verdict::{Decision, InnerPath, Reason, Value, Verdict, Violation};
 use alloc::{borrow::Cow, boxed::Box, vec::Vec};
 use alloy_primitives::{B256, U256};
+use budgets::Shortfall;
 
 /// How much a verdict explains.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -53,6 +58,10 @@ pub(crate) struct OpFacts {
 
 pub(crate) struct Evaluator<'s, 'o, L: ?Sized> {
     op: Option<OpFacts>,
+    /// Where the call being judged sits in nested calldata (empty at top level).
+    inner: InnerPath,
+    /// Inner calls judged so far in this transaction.
+    inner_calls: usize,
     session: &'s Session,
     ledger: &'o L,
     ctx: &'o Context,
@@ -80,6 +89,8 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     ) -> Self {
         Self {
             op: None,
+            inner: InnerPath::default(),
+            inner_calls: 0,
             session,
             ledger,
             ctx,
@@ -298,7 +309,9 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             if self.action(index, action, call, kind) {
                 // Earlier candidates' failures do not matter once one allows the call.
                 self.out.violations.truncate(first);
-                self.out.allowed_by.push(Cow::Borrowed(&action.label));
+                if self.inner.is_empty() {
+                    self.out.allowed_by.push(Cow::Borrowed(&action.label));
+                }
                 fold_into_earlier(&mut self.out.effects, effects);
                 return true;
             }
@@ -340,12 +353,18 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             }
             ok &= self.rule(at, rule, call.data);
         }
+        if !action.exprs.is_empty() {
+            ok &= (ok || self.mode == Mode::Explain) && self.exprs(at, &action.exprs, call);
+        }
         let session = self.session;
         for policy in action.policies.iter().chain(session.policies.iter()) {
             if !ok && self.mode == Mode::Fast {
                 return false;
             }
             ok &= self.policy(at, policy, call, kind);
+        }
+        if let Some(nested) = &action.nested {
+            ok &= (ok || self.mode == Mode::Explain) && self.nested(at, nested, call);
         }
         ok
     }
@@ -468,6 +487,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             PolicyKind::TokenLimits(limits) => return self.token_limits(at, here, limits, call),
             PolicyKind::Tree(tree) => return self.tree(at, here, tree, call.data),
             PolicyKind::Unusable(why) => Reason::Unusable { why },
+            PolicyKind::Spacing(spacing) => return self.space(at, here, spacing),
             PolicyKind::Paymaster(allowed) => match self.op.and_then(|op| op.paymaster) {
                 Some(paymaster) if !allowed.contains(&paymaster) => {
                     Reason::PaymasterNotAllowed { paymaster }
@@ -592,49 +612,9 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             None => Ok(true),
             Some(limit) => match self.try_charge(limit, word) {
                 Ok(()) => Ok(true),
-                Err(Shortfall::Exceeded(_)) => Ok(false),
+                Err(Shortfall::Exceeded { .. }) => Ok(false),
                 Err(short) => Err(Box::new(short.reason(limit, word, self.ctx.now))),
             },
-        }
-    }
-
-    /// Adds `amount` to a limit's counter as a pending effect, if the cap allows it.
-    fn charge(&mut self, at: At<'s>, here: Here<'s>, limit: &'s Limit, amount: U256) -> bool {
-        match self.try_charge(limit, amount) {
-            Ok(()) => true,
-            Err(short) => {
-                let reason = short.reason(limit, amount, self.ctx.now);
-                self.fail(at, here, reason)
-            }
-        }
-    }
-
-    /// What is used is the ledger's amount plus what earlier calls of this batch already added;
-    /// the reason says why the cap does not allow `amount` more.
-    fn try_charge(&mut self, limit: &'s Limit, amount: U256) -> Result<(), Shortfall> {
-        let key = match limit.window {
-            None => LedgerKey::borrowed(&limit.key),
-            Some(window) => window_key(limit, window, self.ctx.now)?,
-        };
-        let pending = self
-            .out
-            .effects
-            .iter()
-            .filter(|e| same_key(e.key.as_str(), key.as_str()))
-            .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
-        let recorded = self.ledger.used(key.as_str());
-        let Some(used) = pending.and_then(|p| p.checked_add(recorded)) else {
-            return Err(Shortfall::Overflow(U256::MAX));
-        };
-        match used.checked_add(amount) {
-            None => Err(Shortfall::Overflow(used)),
-            Some(total) if total > limit.cap => Err(Shortfall::Exceeded(used)),
-            Some(_) => {
-                if !amount.is_zero() {
-                    self.out.effects.push(Effect { key, add: amount });
-                }
-                Ok(())
-            }
         }
     }
 
@@ -651,21 +631,10 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             action: at.action.map(Cow::Borrowed),
             source: source.map(Cow::Borrowed),
             param: param.map(Cow::Borrowed),
+            inner: self.inner,
             reason,
         });
     }
-}
-
-/// Each window of a windowed limit counts under its own key, named by the second it opens.
-#[cold]
-fn window_key(limit: &Limit, window: Window, now: u64) -> Result<LedgerKey<'static>, Shortfall> {
-    let Some((index, _)) = window.at(now) else {
-        return Err(Shortfall::NotOpen(window.start));
-    };
-    let opens = index
-        .saturating_mul(window.period)
-        .saturating_add(window.start);
-    Ok(LedgerKey::new(alloc::format!("{}@{opens}", limit.key)))
 }
 
 /// Which cap of a user operation's gas or cost is passed, if any.
@@ -684,32 +653,6 @@ fn gas_excess(op: &OpFacts, max_gas: Option<U256>, max_cost: Option<U256>) -> Op
         _ => None,
     };
     over("gas", max_gas, op.max_gas).or_else(|| over("cost", max_cost, op.max_cost))
-}
-
-/// Why a limit does not take an amount, with what was used before it.
-#[derive(Clone, Copy)]
-enum Shortfall {
-    Exceeded(U256),
-    Overflow(U256),
-    /// A windowed budget before its first window opens.
-    NotOpen(u64),
-}
-
-impl Shortfall {
-    #[cold]
-    fn reason(self, limit: &Limit, requested: U256, now: u64) -> Reason {
-        match self {
-            Self::Exceeded(used) => Reason::LimitExceeded {
-                limit: limit.cap,
-                used,
-                requested,
-                left: limit.cap.saturating_sub(used),
-                resets_at: limit.window.and_then(|w| w.at(now)).map(|(_, end)| end),
-            },
-            Self::NotOpen(valid_after) => Reason::NotYetValid { valid_after, now },
-            Self::Overflow(used) => Reason::LimitOverflow { used, requested },
-        }
-    }
 }
 
 fn dirty(ty: WordType, offset: usize, word: U256) -> Reason {

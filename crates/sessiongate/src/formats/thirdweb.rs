@@ -198,7 +198,9 @@ fn action(
         min_len: 0,
         head: Box::default(),
         rules: rules.into(),
+        exprs: Box::default(),
         policies: policies.into(),
+        nested: None,
     }
 }
 

@@ -12,6 +12,29 @@ pub(crate) struct Limit {
     pub(crate) cap: U256,
     /// When set, the cap applies per fixed window of time and each window has its own counter.
     pub(crate) window: Option<Window>,
+    /// When set, the budget refills instead of resetting (`window` is then `None`).
+    pub(crate) refill: Option<Box<Refill>>,
+}
+
+/// A refilling budget (a token bucket, as Zodiac's allowances): it starts full at the cap, and
+/// each whole period of `every` since the last refill adds `amount`, never above the cap.
+///
+/// The ledger holds only counters that grow, so the bucket is three of them: what was used
+/// (the limit's own key), what was refilled, and how many periods were already accounted for.
+/// The balance is `cap + refilled - used`.
+#[derive(Clone, Debug)]
+pub(crate) struct Refill {
+    pub(crate) every: Window,
+    pub(crate) amount: U256,
+    pub(crate) refilled_key: Box<str>,
+    pub(crate) periods_key: Box<str>,
+}
+
+/// At least `seconds` between two allowed calls; the counter holds the last allowed call's time.
+#[derive(Clone, Debug)]
+pub(crate) struct Spacing {
+    pub(crate) key: Box<str>,
+    pub(crate) seconds: u64,
 }
 
 /// Fixed windows of `period` seconds counted from `start`: window `n` is
@@ -24,7 +47,7 @@ pub(crate) struct Window {
 }
 
 impl Window {
-    /// The window `now` falls in and when it ends; `None` before `start`.
+    /// The window `now` falls in and when it ends; `None` before `start`, or when `period` is 0.
     pub(crate) fn at(self, now: u64) -> Option<(u64, u64)> {
         let index = now.checked_sub(self.start)?.checked_div(self.period)?;
         let end = index
@@ -43,7 +66,14 @@ impl Limit {
             key: key.into(),
             cap,
             window: None,
+            refill: None,
         }
+    }
+
+    /// When the budget next grows: the end of the current window, or the next refill.
+    pub(crate) fn renews_at(&self, now: u64) -> Option<u64> {
+        let window = self.window.or(self.refill.as_ref().map(|r| r.every))?;
+        window.at(now).map(|(_, end)| end)
     }
 }
 
@@ -64,6 +94,8 @@ pub(crate) enum PolicyKind {
     MaxValue(U256),
     ValueLimit(Limit),
     UsageLimit(Limit),
+    /// A minimum time between allowed calls.
+    Spacing(Spacing),
     SpendLimit {
         token: Address,
         limit: Limit,

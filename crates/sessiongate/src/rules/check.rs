@@ -15,7 +15,12 @@ pub(crate) enum Check {
     Lt(U256),
     Lte(U256),
     InRange(U256, U256),
+    /// Sorted, so long sets are searched in log time.
     OneOf(Box<[U256]>),
+    BitsAll(U256),
+    BitsAny(U256),
+    /// No condition: the rule only counts toward its budget.
+    Pass,
 }
 
 /// Orders two words as unsigned numbers, or as two's-complement signed ones.
@@ -25,6 +30,16 @@ pub(crate) fn compare(a: &U256, b: &U256, signed: bool) -> Ordering {
         I256::from_raw(*a).cmp(&I256::from_raw(*b))
     } else {
         a.cmp(b)
+    }
+}
+
+/// Membership in a sorted set: a scan for short sets, binary search for long ones.
+#[inline]
+fn one_of(set: &[U256], word: &U256) -> bool {
+    if set.len() <= 8 {
+        set.contains(word)
+    } else {
+        set.binary_search(word).is_ok()
     }
 }
 
@@ -41,7 +56,10 @@ impl Check {
             Self::Lt(r) => cmp(r).is_lt(),
             Self::Lte(r) => cmp(r).is_le(),
             Self::InRange(lo, hi) => cmp(lo).is_ge() && cmp(hi).is_le(),
-            Self::OneOf(set) => set.contains(word),
+            Self::OneOf(set) => one_of(set, word),
+            Self::BitsAll(mask) => (*word & *mask) == *mask,
+            Self::BitsAny(mask) => !(*word & *mask).is_zero(),
+            Self::Pass => true,
         }
     }
 
@@ -55,17 +73,29 @@ impl Check {
             Self::Lte(_) => Condition::Lte,
             Self::InRange(..) => Condition::InRange,
             Self::OneOf(_) => Condition::OneOf,
+            Self::BitsAll(_) => Condition::BitsAll,
+            Self::BitsAny(_) => Condition::BitsAny,
+            // Never fails, so never explained; `eq` is only a placeholder.
+            Self::Pass => Condition::Eq,
         }
     }
 
     /// The reference words, for explaining a failed comparison.
     pub(crate) fn expected(&self, ty: WordType) -> Expected {
         let words: Vec<Value> = match self {
-            Self::Eq(r) | Self::Ne(r) | Self::Gt(r) | Self::Gte(r) | Self::Lt(r) | Self::Lte(r) => {
+            Self::Eq(r)
+            | Self::Ne(r)
+            | Self::Gt(r)
+            | Self::Gte(r)
+            | Self::Lt(r)
+            | Self::Lte(r)
+            | Self::BitsAll(r)
+            | Self::BitsAny(r) => {
                 alloc::vec![Value::of(ty, *r)]
             }
             Self::InRange(lo, hi) => alloc::vec![Value::of(ty, *lo), Value::of(ty, *hi)],
             Self::OneOf(set) => set.iter().map(|w| Value::of(ty, *w)).collect(),
+            Self::Pass => Vec::new(),
         };
         Expected {
             op: self.op(),
@@ -117,6 +147,11 @@ mod tests {
         let set = Check::OneOf(vec![u(1), u(5)].into());
         assert!(set.holds(&u(5), false));
         assert!(!set.holds(&u(4), false));
+        let long: Vec<U256> = (0..40).map(|i| u(i * 3)).collect();
+        let set = Check::OneOf(long.into());
+        assert!(set.holds(&u(39), false));
+        assert!(set.holds(&u(117), false));
+        assert!(!set.holds(&u(40), false));
     }
 
     #[test]
@@ -130,6 +165,18 @@ mod tests {
         assert!(!range.holds(&neg(11), true));
         assert!(range.holds(&u(10), true));
         assert!(!range.holds(&u(11), true));
+    }
+
+    #[test]
+    fn bitmasks() {
+        let all = Check::BitsAll(u(0b101));
+        assert!(all.holds(&u(0b111), false));
+        assert!(!all.holds(&u(0b100), false));
+        let any = Check::BitsAny(u(0b101));
+        assert!(any.holds(&u(0b100), false));
+        assert!(!any.holds(&u(0b010), false));
+        assert!(Check::BitsAll(U256::ZERO).holds(&U256::ZERO, false));
+        assert!(!Check::BitsAny(U256::ZERO).holds(&U256::MAX, false));
     }
 
     #[test]

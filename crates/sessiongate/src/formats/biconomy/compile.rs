@@ -216,9 +216,9 @@ fn raw_rule(offset: u16, ty: &str, condition: Condition, value: Scalar) -> RuleD
         param: None,
         offset: Some(offset.into()),
         ty: Some(ty.into()),
-        condition,
-        value: RuleValue::One(value),
-        budget: None,
+        condition: Some(condition),
+        value: Some(RuleValue::One(value)),
+        ..RuleDocument::default()
     }
 }
 
@@ -290,6 +290,7 @@ fn reverting(name: String) -> ActionDocument {
         selector: "*".into(),
         rules: vec![never(0)],
         policies: Vec::new(),
+        nested: None,
     }
 }
 
@@ -308,6 +309,7 @@ fn abi_action(name: String, data: &[u8], time: TimeBounds) -> ActionDocument {
         selector: format!("{}", data.selector),
         rules,
         policies,
+        nested: None,
     }
 }
 
@@ -331,6 +333,7 @@ fn erc20_action(name: String, data: &[u8], time: TimeBounds) -> ActionDocument {
         selector: "*".into(),
         rules,
         policies,
+        nested: None,
     }
 }
 
@@ -385,6 +388,7 @@ fn native(
     actions: Vec<ActionDocument>,
 ) -> SessionDocument {
     SessionDocument {
+        budgets: Default::default(),
         format: None,
         name,
         description,

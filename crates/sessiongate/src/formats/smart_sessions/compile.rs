@@ -196,7 +196,9 @@ fn compile_action(action: &InstalledAction) -> Result<Action> {
         min_len: 0,
         head: Box::default(),
         rules: rules.into(),
+        exprs: Box::default(),
         policies: policies.into(),
+        nested: None,
     })
 }
 

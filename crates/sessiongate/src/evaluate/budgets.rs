@@ -1,0 +1,179 @@
+//! Charging budgets: lifetime caps, fixed windows, refilling buckets and minimum spacing. What is
+//! used is the ledger's amount plus what earlier calls of the batch already added, so a batch is
+//! judged as a whole and its effects are one list of additions.
+
+use super::{At, Evaluator, Here};
+use crate::limits::{Effect, Ledger, LedgerKey, Limit, Refill, Spacing, Window, same_key};
+use crate::verdict::Reason;
+use alloy_primitives::U256;
+
+impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
+    /// Adds `amount` to a limit's counter as a pending effect, if the cap allows it.
+    pub(super) fn charge(
+        &mut self,
+        at: At<'s>,
+        here: Here<'s>,
+        limit: &'s Limit,
+        amount: U256,
+    ) -> bool {
+        match self.try_charge(limit, amount) {
+            Ok(()) => true,
+            Err(short) => {
+                let reason = short.reason(limit, amount, self.ctx.now);
+                self.fail(at, here, reason)
+            }
+        }
+    }
+
+    /// Records `amount` against the limit, or says why the cap does not allow it.
+    pub(super) fn try_charge(&mut self, limit: &'s Limit, amount: U256) -> Result<(), Shortfall> {
+        if let Some(refill) = &limit.refill {
+            return self.try_refill(limit, refill, amount);
+        }
+        let key = match limit.window {
+            None => LedgerKey::borrowed(&limit.key),
+            Some(window) => window_key(limit, window, self.ctx.now)?,
+        };
+        let used = self.used(key.as_str())?;
+        match used.checked_add(amount) {
+            None => Err(Shortfall::Overflow(used)),
+            Some(total) if total > limit.cap => Err(Shortfall::Exceeded {
+                used,
+                left: limit.cap.saturating_sub(used),
+            }),
+            Some(_) => {
+                self.add(key, amount);
+                Ok(())
+            }
+        }
+    }
+
+    /// A refilling budget: credit the whole periods since the last refill (never above the cap),
+    /// then take `amount` from the balance.
+    #[cold]
+    fn try_refill(
+        &mut self,
+        limit: &'s Limit,
+        refill: &'s Refill,
+        amount: U256,
+    ) -> Result<(), Shortfall> {
+        let Some((period, _)) = refill.every.at(self.ctx.now) else {
+            return Err(Shortfall::NotOpen(refill.every.start));
+        };
+        let used = self.used(&limit.key)?;
+        let refilled = self.used(&refill.refilled_key)?;
+        let counted = self.used(&refill.periods_key)?;
+        // Balance before this refill; counters written by another session shape read as empty.
+        let balance = limit
+            .cap
+            .checked_add(refilled)
+            .map_or(U256::ZERO, |full| full.saturating_sub(used));
+        // A clock that went back credits nothing.
+        let elapsed = U256::from(period).saturating_sub(counted);
+        let credit = refill
+            .amount
+            .saturating_mul(elapsed)
+            .min(limit.cap.saturating_sub(balance));
+        let balance = balance.saturating_add(credit);
+        if amount > balance {
+            return Err(Shortfall::Exceeded {
+                used: limit.cap.saturating_sub(balance),
+                left: balance,
+            });
+        }
+        self.add(LedgerKey::borrowed(&limit.key), amount);
+        self.add(LedgerKey::borrowed(&refill.refilled_key), credit);
+        self.add(LedgerKey::borrowed(&refill.periods_key), elapsed);
+        Ok(())
+    }
+
+    /// A minimum time between allowed calls: the counter holds the last one's time (0: never).
+    pub(super) fn space(&mut self, at: At<'s>, here: Here<'s>, spacing: &'s Spacing) -> bool {
+        let now = self.ctx.now;
+        let last = match self.used(&spacing.key) {
+            Ok(last) => last,
+            Err(short) => {
+                let reason = short.reason(&Limit::new("", U256::ZERO), U256::ZERO, now);
+                return self.fail(at, here, reason);
+            }
+        };
+        let last = u64::try_from(last).unwrap_or(u64::MAX);
+        let next_at = last.saturating_add(spacing.seconds);
+        if last != 0 && (now < next_at || now < last) {
+            let reason = Reason::TooSoon {
+                min_spacing: spacing.seconds,
+                last,
+                now,
+                next_at,
+            };
+            return self.fail(at, here, reason);
+        }
+        self.add(
+            LedgerKey::borrowed(&spacing.key),
+            U256::from(now.saturating_sub(last)),
+        );
+        true
+    }
+
+    /// The ledger's amount under `key` plus what this batch already added to it.
+    fn used(&self, key: &str) -> Result<U256, Shortfall> {
+        let pending = self
+            .out
+            .effects
+            .iter()
+            .filter(|e| same_key(e.key.as_str(), key))
+            .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
+        pending
+            .and_then(|p| p.checked_add(self.ledger.used(key)))
+            .ok_or(Shortfall::Overflow(U256::MAX))
+    }
+
+    /// A pending effect; zero additions are not recorded.
+    fn add(&mut self, key: LedgerKey<'s>, amount: U256) {
+        if !amount.is_zero() {
+            self.out.effects.push(Effect { key, add: amount });
+        }
+    }
+}
+
+/// Each window of a windowed limit counts under its own key, named by the second it opens.
+#[cold]
+fn window_key(limit: &Limit, window: Window, now: u64) -> Result<LedgerKey<'static>, Shortfall> {
+    let Some((index, _)) = window.at(now) else {
+        return Err(Shortfall::NotOpen(window.start));
+    };
+    let opens = index
+        .saturating_mul(window.period)
+        .saturating_add(window.start);
+    Ok(LedgerKey::new(alloc::format!("{}@{opens}", limit.key)))
+}
+
+/// Why a limit does not take an amount.
+#[derive(Clone, Copy)]
+pub(super) enum Shortfall {
+    /// The cap would be passed: what is used, and what is left.
+    Exceeded {
+        used: U256,
+        left: U256,
+    },
+    Overflow(U256),
+    /// A windowed or refilling budget before its first period opens.
+    NotOpen(u64),
+}
+
+impl Shortfall {
+    #[cold]
+    pub(super) fn reason(self, limit: &Limit, requested: U256, now: u64) -> Reason {
+        match self {
+            Self::Exceeded { used, left } => Reason::LimitExceeded {
+                limit: limit.cap,
+                used,
+                requested,
+                left,
+                resets_at: limit.renews_at(now),
+            },
+            Self::NotOpen(valid_after) => Reason::NotYetValid { valid_after, now },
+            Self::Overflow(used) => Reason::LimitOverflow { used, requested },
+        }
+    }
+}

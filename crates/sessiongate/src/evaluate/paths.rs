@@ -1,0 +1,350 @@
+//! Rules beyond a static word: paths into dynamic data, quantifiers over array elements,
+//! relations, and all / any / not trees. Leaves are read lazily by the strict decoder; a failure
+//! is explained after the walk, so the walk itself records nothing and allocates nothing.
+
+use super::{At, Evaluator, Mode};
+use crate::calldata::{DecodeError, Leaf};
+use crate::document::Condition;
+use crate::limits::Ledger;
+use crate::rules::{BytesCheck, Expr, Operand, PathRule, Quant, Test, compare_words};
+use crate::session::Call;
+use crate::verdict::{Expected, Reason, Value};
+use alloc::{borrow::Cow, boxed::Box, format, string::String};
+use alloy_primitives::{U256, U512, hex};
+use core::{cmp::Ordering, ops::ControlFlow};
+
+/// Bytes shown of a `bytes` or `string` value in a verdict.
+const SHOWN_BYTES: usize = 64;
+
+impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
+    /// The action's rules beyond static words, as an implicit `all`.
+    pub(super) fn exprs(&mut self, at: At<'s>, exprs: &'s [Expr], call: &Call<'_>) -> bool {
+        let mut ok = true;
+        for expr in exprs {
+            if !ok && self.mode == Mode::Fast {
+                return false;
+            }
+            ok &= self.expr(at, expr, call);
+        }
+        ok
+    }
+
+    fn expr(&mut self, at: At<'s>, expr: &'s Expr, call: &Call<'_>) -> bool {
+        match expr {
+            Expr::Word(rule) => self.rule(at, rule, call.data),
+            Expr::Path(rule) => self.path_rule(at, rule, call),
+            Expr::All(of) => self.exprs(at, of, call),
+            Expr::Any { path, of } => {
+                let mark = self.out.violations.len();
+                for child in of.iter() {
+                    if self.expr(at, child, call) {
+                        self.out.violations.truncate(mark);
+                        return true;
+                    }
+                }
+                // Explain keeps why each branch failed; Fast keeps one violation.
+                if self.mode == Mode::Fast {
+                    self.out.violations.truncate(mark);
+                }
+                self.fail(at, (Some(path), None), Reason::TreeFailed)
+            }
+            Expr::Not { path, of } => {
+                let mark = self.out.violations.len();
+                if self.expr(at, of, call) {
+                    return self.fail(at, (Some(path), None), Reason::TreeFailed);
+                }
+                self.out.violations.truncate(mark);
+                true
+            }
+        }
+    }
+
+    /// A rule on the leaves a path reaches: each is tested, the quantifier decides, and a budget
+    /// takes the sum of all of them.
+    fn path_rule(&mut self, at: At<'s>, rule: &'s PathRule, call: &Call<'_>) -> bool {
+        let here = (Some(&*rule.path), Some(&*rule.param));
+        let other = match self.operand(&rule.test, call) {
+            Ok(other) => other,
+            Err(reason) => return self.fail(at, here, *reason),
+        };
+        let mut tally = Tally::default();
+        let sums = rule.budget.is_some();
+        let walked = rule.at.visit(call.data, |index, leaf| {
+            tally.elements = tally.elements.saturating_add(1);
+            if sums {
+                tally.sum = tally.sum.and_then(|s| s.checked_add(leaf_number(&leaf)));
+            }
+            let passed = holds(&rule.test, &leaf, other);
+            if passed {
+                tally.matched = tally.matched.saturating_add(1);
+            } else if tally.first_failure.is_none() {
+                tally.first_failure = Some((index, leaf));
+            }
+            let settled = match rule.quantifier {
+                Quant::Every => !passed,
+                Quant::Some => passed,
+                Quant::None | Quant::Count(..) => false,
+            };
+            if settled && !sums {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        });
+        if let Err(error) = walked {
+            return self.fail(at, here, decode_reason(error));
+        }
+        let (min, max) = match rule.quantifier {
+            Quant::Every => {
+                if let Some((index, leaf)) = tally.first_failure {
+                    let reason = leaf_reason(&rule.test, &leaf, other);
+                    let param = element_label(&rule.param, index, rule.at.wildcards());
+                    return self.fail_owned(at, &rule.path, param, reason);
+                }
+                (0, None)
+            }
+            Quant::Some => (1, None),
+            Quant::None => (0, Some(0)),
+            Quant::Count(min, max) => (min, Some(max)),
+        };
+        if tally.matched < min || max.is_some_and(|max| tally.matched > max) {
+            let reason = Reason::Count {
+                matched: tally.matched,
+                elements: tally.elements,
+                min,
+                max,
+            };
+            return self.fail(at, here, reason);
+        }
+        match (&rule.budget, tally.sum) {
+            (None, _) => true,
+            (Some(limit), Some(sum)) => self.charge(at, here, limit, sum),
+            (Some(_), None) => {
+                let reason = Reason::LimitOverflow {
+                    used: U256::ZERO,
+                    requested: U256::MAX,
+                };
+                self.fail(at, here, reason)
+            }
+        }
+    }
+
+    /// The other side of a relation, read once per call.
+    fn operand(&self, test: &Test, call: &Call<'_>) -> Result<Other, Box<Reason>> {
+        let Test::Relation { with, .. } = test else {
+            return Ok(Other::default());
+        };
+        let word = match with {
+            Operand::Account => match self.ctx.account {
+                Some(account) => U256::from_be_slice(account.as_slice()),
+                None => return Err(Box::new(Reason::NeedsAccount)),
+            },
+            Operand::ChainId => U256::from(self.ctx.chain_id),
+            Operand::Value => call.value,
+            Operand::Param { at, num, den, .. } => {
+                let word = match at
+                    .get(call.data, 0)
+                    .map_err(|e| Box::new(decode_reason(e)))?
+                {
+                    Leaf::Word { word, .. } => word,
+                    Leaf::Length { len, .. } => len,
+                    Leaf::Bytes { .. } => U256::ZERO,
+                };
+                return Ok(Other {
+                    word,
+                    num: *num,
+                    den: *den,
+                });
+            }
+        };
+        Ok(Other {
+            word,
+            ..Other::default()
+        })
+    }
+
+    /// Records a violation whose parameter label was built for it (an array element).
+    #[cold]
+    fn fail_owned(&mut self, at: At<'s>, path: &'s str, param: String, reason: Reason) -> bool {
+        let mark = self.out.violations.len();
+        self.fail(at, (Some(path), None), reason);
+        if let Some(violation) = self.out.violations.get_mut(mark) {
+            violation.param = Some(Cow::Owned(param));
+        }
+        false
+    }
+}
+
+/// What a walk over a path's leaves found.
+#[derive(Clone, Copy)]
+struct Tally<'d> {
+    elements: u64,
+    matched: u64,
+    sum: Option<U256>,
+    first_failure: Option<(u32, Leaf<'d>)>,
+}
+
+impl Default for Tally<'_> {
+    fn default() -> Self {
+        Self {
+            elements: 0,
+            matched: 0,
+            sum: Some(U256::ZERO),
+            first_failure: None,
+        }
+    }
+}
+
+/// A relation's other side: a word times `num / den`.
+#[derive(Clone, Copy)]
+struct Other {
+    word: U256,
+    num: U256,
+    den: U256,
+}
+
+impl Default for Other {
+    fn default() -> Self {
+        Self {
+            word: U256::ZERO,
+            num: U256::from(1u8),
+            den: U256::from(1u8),
+        }
+    }
+}
+
+impl Other {
+    /// Orders `lhs` against `word × num / den` exactly: both sides are scaled to 512 bits.
+    fn compare(self, lhs: &U256, signed: bool) -> Ordering {
+        if self.num == self.den {
+            return compare_words(lhs, &self.word, signed);
+        }
+        let scaled = |a: &U256, b: &U256| U512::from(*a).checked_mul(U512::from(*b));
+        match (scaled(lhs, &self.den), scaled(&self.word, &self.num)) {
+            (Some(left), Some(right)) => left.cmp(&right),
+            // Cannot happen: two 256-bit factors fit in 512 bits. Fail closed either way.
+            _ => Ordering::Less,
+        }
+    }
+
+    /// The reference value as shown: `word × num / den`, rounded down.
+    fn reference(self) -> U256 {
+        let scaled = U512::from(self.word).checked_mul(U512::from(self.num));
+        let quotient = scaled.and_then(|s| s.checked_div(U512::from(self.den)));
+        quotient.map_or(U256::MAX, U256::saturating_from)
+    }
+}
+
+/// The number a leaf stands for, for sums: its word, or its length.
+fn leaf_number(leaf: &Leaf<'_>) -> U256 {
+    match leaf {
+        Leaf::Word { word, .. } => *word,
+        Leaf::Length { len, .. } => *len,
+        Leaf::Bytes { .. } => U256::ZERO,
+    }
+}
+
+fn holds(test: &Test, leaf: &Leaf<'_>, other: Other) -> bool {
+    match (test, leaf) {
+        (Test::Pass, _) => true,
+        (Test::Word { ty, check }, Leaf::Word { word, .. } | Leaf::Length { len: word, .. }) => {
+            check.holds(word, ty.is_signed())
+        }
+        (Test::Bytes { slice, check, .. }, Leaf::Bytes { content, .. }) => {
+            match slice_of(content, *slice) {
+                Some(part) => check.holds(part),
+                None => false,
+            }
+        }
+        (
+            Test::Relation { ty, op, .. },
+            Leaf::Word { word, .. } | Leaf::Length { len: word, .. },
+        ) => {
+            let order = other.compare(word, ty.is_signed());
+            match op {
+                Condition::Eq => order.is_eq(),
+                Condition::Ne => order.is_ne(),
+                Condition::Gt => order.is_gt(),
+                Condition::Gte => order.is_ge(),
+                Condition::Lt => order.is_lt(),
+                Condition::Lte => order.is_le(),
+                _ => false,
+            }
+        }
+        // A leaf of another kind than the test: refused at load; fail closed.
+        _ => false,
+    }
+}
+
+fn slice_of(content: &[u8], slice: Option<(usize, usize)>) -> Option<&[u8]> {
+    match slice {
+        None => Some(content),
+        Some((start, end)) => content.get(start..end),
+    }
+}
+
+/// Why a leaf failed its test.
+#[cold]
+fn leaf_reason(test: &Test, leaf: &Leaf<'_>, other: Other) -> Reason {
+    match (test, leaf) {
+        (Test::Word { ty, check }, Leaf::Word { word, .. } | Leaf::Length { len: word, .. }) => {
+            Reason::Condition {
+                expected: check.expected(*ty),
+                actual: Value::of(*ty, *word),
+            }
+        }
+        (Test::Bytes { slice, check, text }, Leaf::Bytes { content, .. }) => {
+            let shown = match slice_of(content, *slice) {
+                Some(part) => show(part, *text),
+                None => format!("{} bytes, too short for the slice", content.len()),
+            };
+            bytes_reason(check, shown, *text)
+        }
+        (
+            Test::Relation { ty, op, .. },
+            Leaf::Word { word, .. } | Leaf::Length { len: word, .. },
+        ) => Reason::Condition {
+            expected: Expected {
+                op: *op,
+                values: alloc::vec![Value::of(*ty, other.reference())],
+            },
+            actual: Value::of(*ty, *word),
+        },
+        _ => Reason::TreeFailed,
+    }
+}
+
+fn bytes_reason(check: &BytesCheck, actual: String, text: bool) -> Reason {
+    Reason::BytesCondition {
+        condition: check.op(),
+        expected: check.values().iter().map(|v| show(v, text)).collect(),
+        actual,
+    }
+}
+
+/// Quoted text for `string`, 0x-hex for `bytes`; long values are cut.
+fn show(bytes: &[u8], text: bool) -> String {
+    let cut = bytes.get(..SHOWN_BYTES).unwrap_or(bytes);
+    let more = if cut.len() < bytes.len() { "…" } else { "" };
+    if text {
+        format!("\"{}{more}\"", String::from_utf8_lossy(cut))
+    } else {
+        format!("0x{}{more}", hex::encode(cut))
+    }
+}
+
+/// `recipients[*]` with the failing element's index: `recipients[3]`.
+fn element_label(param: &str, index: u32, wildcards: usize) -> String {
+    if wildcards == 0 {
+        return param.into();
+    }
+    param.replacen("[*]", &format!("[{index}]"), 1)
+}
+
+/// A decoder error as a verdict reason: a dirty static word keeps its own kind.
+pub(super) fn decode_reason(error: DecodeError) -> Reason {
+    match error {
+        DecodeError::DirtyWord { ty, at, word } => super::dirty(ty, at, word),
+        error => Reason::BadEncoding { error },
+    }
+}
