@@ -383,3 +383,33 @@ fn windows_aligned_to_a_start_time() {
     let next = Context { now: 1_100, ..ctx };
     assert!(s.check(&[call], &ledger, &next).is_allow());
 }
+
+/// Each `[*]` is capped by the decoder; nested ones are capped in total, with a clear deny.
+#[test]
+fn nested_wildcards_are_capped_in_total() {
+    use alloy_dyn_abi::DynSolValue;
+    let doc = json!({
+        "actions": [{
+            "target": TARGET,
+            "selector": "grid(uint256[][] rows)",
+            "rules": [{ "param": "rows[*][*]", "condition": "lte", "value": 1 }]
+        }]
+    });
+    let s = Session::from_value(doc).unwrap();
+    let grid = |n: usize| {
+        let row = DynSolValue::Array(vec![DynSolValue::Uint(U256::ZERO, 256); n]);
+        let rows = DynSolValue::Array(vec![row; n]);
+        let mut data = alloy_primitives::keccak256("grid(uint256[][])")[..4].to_vec();
+        data.extend(DynSolValue::Tuple(vec![rows]).abi_encode_params());
+        data
+    };
+    let check = |data: &[u8]| {
+        let call = Call { to: TARGET, value: U256::ZERO, data };
+        let ctx = Context { now: 0, chain_id: 1, account: None };
+        s.check(&[call], &MemoryLedger::new(), &ctx)
+    };
+    assert!(check(&grid(60)).is_allow());
+    let denied = check(&grid(70));
+    let text = serde_json::to_string(&denied.violations[0].reason).unwrap();
+    assert!(text.contains("too_many_elements"), "{text}");
+}

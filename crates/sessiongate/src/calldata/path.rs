@@ -10,8 +10,13 @@
 //!
 //! Positions (`at`) in leaves and errors are byte offsets after the 4-byte selector.
 
-use super::{NamedType, Signature, WordType, read_word};
-use alloc::{boxed::Box, format, string::String, vec::Vec};
+use super::{NamedType, Signature, WordType};
+use alloc::{
+    boxed::Box,
+    format,
+    string::{String, ToString},
+    vec::Vec,
+};
 use alloy_dyn_abi::DynSolType;
 use alloy_primitives::U256;
 use core::fmt::Write as _;
@@ -89,6 +94,7 @@ impl Leaf<'_> {
 
 /// Why a path could not be compiled against a signature.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PathError {
     /// The text is not a path.
     #[error(
@@ -199,6 +205,7 @@ pub enum PathError {
 /// selector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DecodeError {
     /// The calldata ends before a word the path reads.
     #[error("the calldata ends before the word at byte {at}")]
@@ -414,7 +421,24 @@ fn rel(pos: usize) -> usize {
 
 #[inline]
 fn word(data: &[u8], pos: usize) -> Result<U256, DecodeError> {
-    read_word(data, pos).ok_or(DecodeError::ShortData { at: rel(pos) })
+    load(data, pos).ok_or(DecodeError::ShortData { at: rel(pos) })
+}
+
+/// [`read_word`](super::read_word) by 64-bit limbs, which compiles to four loads and byte swaps.
+#[inline(always)]
+fn load(data: &[u8], pos: usize) -> Option<U256> {
+    let end = pos.checked_add(32)?;
+    let bytes = data.get(pos..end)?;
+    let (w3, rest) = bytes.split_first_chunk::<8>()?;
+    let (w2, rest) = rest.split_first_chunk::<8>()?;
+    let (w1, rest) = rest.split_first_chunk::<8>()?;
+    let (w0, _) = rest.split_first_chunk::<8>()?;
+    Some(U256::from_limbs([
+        u64::from_be_bytes(*w0),
+        u64::from_be_bytes(*w1),
+        u64::from_be_bytes(*w2),
+        u64::from_be_bytes(*w3),
+    ]))
 }
 
 /// Follows the offset word at `slot`, relative to `frame`, the start of a tuple or array whose
@@ -547,6 +571,31 @@ impl Opened {
     }
 }
 
+/// Visits the static words that are the elements of `array` themselves.
+#[inline]
+fn each_word<'d, F: FnMut(u32, Leaf<'d>) -> ControlFlow<()>>(
+    data: &'d [u8],
+    array: &Opened,
+    ty: WordType,
+    first: Option<u32>,
+    f: &mut F,
+) -> Result<ControlFlow<()>, DecodeError> {
+    let mut pos = array.frame;
+    for i in 0..array.count {
+        let word = word(data, pos)?;
+        let at = rel(pos);
+        if !ty.is_valid(&word) {
+            return Err(DecodeError::DirtyWord { at, ty, word });
+        }
+        let index = first.unwrap_or_else(|| u32::try_from(i).unwrap_or(u32::MAX));
+        if f(index, Leaf::Word { at, word }).is_break() {
+            return Ok(ControlFlow::Break(()));
+        }
+        pos = pos.saturating_add(array.stride);
+    }
+    Ok(ControlFlow::Continue(()))
+}
+
 /// Takes one step from `pos`. A `[*]` step opens its array, unless `each_index` fixes it.
 #[inline]
 fn advance(
@@ -646,8 +695,9 @@ impl ParamPath {
         self.wildcards
     }
 
-    /// Visits every leaf the path reaches, in order: once without [*], once per element with. `index` given
-    /// to `f` is the element index of the FIRST [*] (0 without). Returning Break stops early (Ok).
+    /// Visits every leaf the path reaches, in order: once without `[*]`, once per element with.
+    /// The index given to `f` is the element index of the first `[*]` (0 without). Returning
+    /// `Break` stops early, with `Ok`.
     ///
     /// `data` is the whole calldata, selector included. Leaves visited before an encoding error
     /// was found have been passed to `f` by the time the error is returned.
@@ -660,7 +710,8 @@ impl ParamPath {
         self.walk(data, 0, PARAMS_START, None, &mut f).map(|_| ())
     }
 
-    /// The leaf with the single [*] (if any) fixed to `index`; an error if the path has 2+ [*].
+    /// The leaf with the single `[*]` (if any) fixed to `index`; an error if the path has two
+    /// or more `[*]`.
     ///
     /// The array at the `[*]` gets the same length checks as in [`visit`](Self::visit), but
     /// only element `index`'s offset is read: [`each_len`](Self::each_len) checks them all.
@@ -680,7 +731,8 @@ impl ParamPath {
         self.leaf(data, pos)
     }
 
-    /// With a [*]: how many elements the array at the first [*] has (validated as visit would).
+    /// With a `[*]`: how many elements the array at the first `[*]` has (validated as
+    /// [`visit`](Self::visit) would).
     ///
     /// The steps before it are followed, its length is checked (at most [`MAX_ELEMENTS`], its
     /// head inside the data) and so are all its elements' offsets (valid and increasing); the
@@ -705,8 +757,8 @@ impl ParamPath {
         Ok(1)
     }
 
-    /// Whether this path and `other` have their [*] on the same array (same steps up to it): required
-    /// for nested `target`/`value` paths next to `calldata`.
+    /// Whether this path and `other` have their `[*]` on the same array (same steps up to it):
+    /// required for nested `target`/`value` paths next to `calldata`.
     ///
     /// Both paths must come from the same signature. Two paths without `[*]` agree; with
     /// several `[*]`, every one must match.
@@ -754,6 +806,10 @@ impl ParamPath {
         first: Option<u32>,
         f: &mut F,
     ) -> Result<ControlFlow<()>, DecodeError> {
+        if let (Tail::Word(ty), false, true) = (self.tail, array.deref, next >= self.steps.len()) {
+            // The common `recipients[*]`: static words one after another, already known to fit.
+            return each_word(data, array, ty, first, f);
+        }
         let mut previous = None;
         for i in 0..array.count {
             let element = array.element(data, i)?;
@@ -1217,6 +1273,18 @@ mod tests {
             ])],
         );
         (s, data)
+    }
+
+    #[test]
+    fn load_reads_words_like_read_word() {
+        let data: Vec<u8> = (0..=255u8).chain(0..40).collect();
+        for pos in [0, 1, 31, 100, 263, 264, 295, usize::MAX - 10] {
+            assert_eq!(
+                load(&data, pos),
+                super::super::read_word(&data, pos),
+                "{pos}"
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@ use super::{Selector, WordType};
 use alloc::{boxed::Box, string::String, vec::Vec};
 use alloy_dyn_abi::DynSolType;
 use alloy_primitives::keccak256;
-use core::fmt;
+use core::fmt::{self, Write as _};
 
 /// Heads larger than this many words are refused: no real function has them, and a huge
 /// fixed array in a signature would otherwise make every check walk thousands of words.
@@ -248,7 +248,7 @@ impl Signature {
             }
             // Solidity's canonical form: `(bool)` for a one-component tuple, unlike alloy's
             // `sol_type_name`, which writes `(bool,)`.
-            canonical.push_str(&named.to_string());
+            let _ = write!(canonical, "{named}");
             params.push(Param {
                 name: input.name.map(String::from),
                 ty,

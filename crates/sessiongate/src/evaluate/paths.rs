@@ -15,6 +15,11 @@ use core::{cmp::Ordering, ops::ControlFlow};
 
 /// Bytes shown of a `bytes` or `string` value in a verdict.
 const SHOWN_BYTES: usize = 64;
+/// Leaves one rule may visit: each `[*]` is capped by the decoder, and this caps nested ones
+/// (`orders[*].items[*]`), whose product could otherwise reach a million in 64 KB of calldata.
+const MAX_LEAVES: u64 = 4096;
+/// [`MAX_LEAVES`] as the decoder's error reports it.
+const MAX_LEAVES_USIZE: usize = 4096;
 
 impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// The action's rules beyond static words, as an implicit `all`.
@@ -71,6 +76,10 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let sums = rule.budget.is_some();
         let walked = rule.at.visit(call.data, |index, leaf| {
             tally.elements = tally.elements.saturating_add(1);
+            if tally.elements > MAX_LEAVES {
+                tally.overflow_at = Some(leaf.at());
+                return ControlFlow::Break(());
+            }
             if sums {
                 tally.sum = tally.sum.and_then(|s| s.checked_add(leaf_number(&leaf)));
             }
@@ -93,6 +102,14 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         });
         if let Err(error) = walked {
             return self.fail(at, here, decode_reason(error));
+        }
+        if let Some(leaf_at) = tally.overflow_at {
+            let error = DecodeError::TooManyElements {
+                at: leaf_at,
+                len: U256::from(tally.elements),
+                max: MAX_LEAVES_USIZE,
+            };
+            return self.fail(at, here, Reason::BadEncoding { error });
         }
         let (min, max) = match rule.quantifier {
             Quant::Every => {
@@ -182,6 +199,8 @@ struct Tally<'d> {
     matched: u64,
     sum: Option<U256>,
     first_failure: Option<(u32, Leaf<'d>)>,
+    /// Where the walk stopped for visiting more than [`MAX_LEAVES`].
+    overflow_at: Option<usize>,
 }
 
 impl Default for Tally<'_> {
@@ -191,6 +210,7 @@ impl Default for Tally<'_> {
             matched: 0,
             sum: Some(U256::ZERO),
             first_failure: None,
+            overflow_at: None,
         }
     }
 }
