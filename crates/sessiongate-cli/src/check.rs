@@ -117,7 +117,7 @@ pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
     Ok(verdict.into_owned())
 }
 
-fn system_now() -> u64 {
+pub(crate) fn system_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
@@ -133,7 +133,7 @@ fn print_verdict(verdict: &Verdict) -> Result<(), CliError> {
 }
 
 /// Reads a ledger; a file that does not exist is an empty ledger (nothing used yet).
-fn load_ledger(path: &Path) -> Result<MemoryLedger, CliError> {
+pub(crate) fn load_ledger(path: &Path) -> Result<MemoryLedger, CliError> {
     match std::fs::read_to_string(path) {
         Ok(text) => {
             serde_json::from_str(&text).map_err(|e| CliError::load(path, JsonError::new("", &e)))

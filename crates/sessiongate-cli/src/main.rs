@@ -1,6 +1,7 @@
 //! `sessiongate`: a thin command line over the sessiongate library. It reads files, calls the
 //! core, prints, and sets the exit code: 0 allow / all passed, 1 deny / a step failed, 2 bad input.
 
+mod budgets;
 mod check;
 mod error;
 mod ids;
@@ -26,6 +27,9 @@ enum Command {
     /// Run scenario files (or directories of them); exit 0 if all steps pass, 1 if any
     /// fails, 2 if a file cannot be read or loaded.
     Test(scenarios::TestArgs),
+    /// Print every budget of a session with what is used and left now, and when it next
+    /// grows (the next window or refill).
+    Budgets(budgets::BudgetsArgs),
     /// Print the JSON Schema of the native session document.
     Schema,
     /// Print a Smart Sessions session's permissionId, actionIds and configIds as the module
@@ -54,6 +58,10 @@ fn main() -> ExitCode {
                 _ => BAD_INPUT,
             }
         }
+        Command::Budgets(args) => match budgets::run(&args) {
+            Ok(()) => ALLOW,
+            Err(e) => fail(&e),
+        },
         Command::Ids(args) => match ids::run(&args) {
             Ok(()) => ALLOW,
             Err(e) => fail(&e),

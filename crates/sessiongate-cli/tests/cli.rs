@@ -467,3 +467,33 @@ fn schema_describes_the_session_document() {
     assert_eq!(schema["title"], "SessionDocument");
     assert_eq!(schema["required"], json!(["actions"]));
 }
+
+#[test]
+fn budgets_report_what_is_left_after_a_committed_payment() {
+    let fx = Fixture::new("budgets");
+    let session = fx.write("session.json", &session().to_string());
+    let tx = fx.write("tx.json", &pay_tx(10_000_000).to_string());
+    let ledger = fx.path("ledger.json");
+    let ledger_arg = ledger.to_str().unwrap();
+    assert_eq!(
+        check(&session, &tx, &["--ledger", ledger_arg, "--commit"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = sessiongate(&[
+        "budgets",
+        "--session",
+        session.to_str().unwrap(),
+        "--ledger",
+        ledger_arg,
+        "--now",
+        "1000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let budgets: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        budgets,
+        json!([{ "key": "actions/pay/rules[1]", "limit": "25000000", "used": "10000000", "left": "15000000" }])
+    );
+}
