@@ -404,8 +404,16 @@ fn nested_wildcards_are_capped_in_total() {
         data
     };
     let check = |data: &[u8]| {
-        let call = Call { to: TARGET, value: U256::ZERO, data };
-        let ctx = Context { now: 0, chain_id: 1, account: None };
+        let call = Call {
+            to: TARGET,
+            value: U256::ZERO,
+            data,
+        };
+        let ctx = Context {
+            now: 0,
+            chain_id: 1,
+            account: None,
+        };
         s.check(&[call], &MemoryLedger::new(), &ctx)
     };
     assert!(check(&grid(60)).is_allow());
