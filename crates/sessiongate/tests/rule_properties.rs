@@ -421,3 +421,25 @@ fn nested_wildcards_are_capped_in_total() {
     let text = serde_json::to_string(&denied.violations[0].reason).unwrap();
     assert!(text.contains("too_many_elements"), "{text}");
 }
+
+/// A leaf that cannot read the calldata is an error, not `false`: `not` and `any` above it
+/// still deny, as the contract's decoder would revert.
+#[test]
+fn unreadable_calldata_is_not_negated() {
+    let not = session(
+        json!([{ "not": { "offset": 32, "condition": "eq", "value": 5 } }]),
+        json!([]),
+    );
+    let any = session(
+        json!([{ "any": [{ "offset": 32, "condition": "eq", "value": 5 }, { "offset": 0, "condition": "eq", "value": 1 }] }]),
+        json!([]),
+    );
+    let mut short = SELECTOR.to_vec();
+    short.extend_from_slice(&U256::from(1).to_be_bytes::<32>());
+    let ledger = MemoryLedger::new();
+    assert!(!allows(&not, &short, 0, &ledger));
+    assert!(!allows(&any, &short, 0, &ledger));
+    // With both words present they decide as they mean.
+    assert!(allows(&not, &data(1, 4), 0, &ledger));
+    assert!(allows(&any, &data(1, 4), 0, &ledger));
+}

@@ -46,6 +46,10 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                         self.out.violations.truncate(mark);
                         return true;
                     }
+                    // Calldata the branch cannot read reverts on chain, whatever the others say.
+                    if self.unreadable_since(mark) {
+                        return false;
+                    }
                 }
                 // Explain keeps why each branch failed; Fast keeps one violation.
                 if self.mode == Mode::Fast {
@@ -57,6 +61,10 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 let mark = self.out.violations.len();
                 if self.expr(at, of, call) {
                     return self.fail(at, (Some(path), None), Reason::TreeFailed);
+                }
+                // Unreadable calldata is no "false" to negate: it stays a deny.
+                if self.unreadable_since(mark) {
+                    return false;
                 }
                 self.out.violations.truncate(mark);
                 true
@@ -177,6 +185,24 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         Ok(Other {
             word,
             ..Other::default()
+        })
+    }
+
+    /// Whether a violation recorded since `mark` says the calldata could not be read (short,
+    /// dirty, not a strict encoding) or a fact was missing: such a leaf is not false, it is an
+    /// error, and no `any` or `not` above it may turn it into an allow.
+    fn unreadable_since(&self, mark: usize) -> bool {
+        self.out.violations.get(mark..).is_some_and(|new| {
+            new.iter().any(|v| {
+                matches!(
+                    v.reason,
+                    Reason::ShortCalldata { .. }
+                        | Reason::DirtyWord { .. }
+                        | Reason::BadEncoding { .. }
+                        | Reason::NeedsAccount
+                        | Reason::LimitOverflow { .. }
+                )
+            })
         })
     }
 
