@@ -4,7 +4,9 @@
 use alloy_primitives::{Address, I256, U256, hex};
 use sessiongate::SessionDocument;
 use sessiongate::calldata::Signature;
-use sessiongate::document::{PolicyDocument, RuleValue, Scalar, Target, parse_u256};
+use sessiongate::document::{
+    BudgetDocument, PolicyDocument, RuleValue, Scalar, Target, parse_u256,
+};
 use sessiongate::{Session, document::Quantity};
 use std::{path::Path, sync::OnceLock};
 
@@ -94,11 +96,15 @@ fn describe(name: String, session: Session, doc: &SessionDocument) -> Example {
         example.selectors.extend(selector(&action.selector));
         for rule in &action.rules {
             let values = match &rule.value {
-                RuleValue::One(v) => std::slice::from_ref(v),
-                RuleValue::Many(vs) => vs.as_slice(),
+                Some(RuleValue::One(v)) => std::slice::from_ref(v),
+                Some(RuleValue::Many(vs)) => vs.as_slice(),
+                Some(RuleValue::Relation(_)) | None => &[],
             };
             values.iter().flat_map(words).for_each(|w| example.word(w));
-            rule.budget.iter().for_each(|q| example.word(q.0));
+            rule.budget
+                .iter()
+                .filter_map(cap)
+                .for_each(|w| example.word(w));
         }
     }
     example
@@ -118,11 +124,15 @@ impl Example {
             }
             PolicyDocument::SpendLimit { token, limit } => {
                 self.addresses.push(*token);
-                self.word(limit.0);
+                cap(limit).into_iter().for_each(|w| self.word(w));
             }
-            PolicyDocument::MaxValue { limit: Quantity(l) }
-            | PolicyDocument::ValueLimit { limit: Quantity(l) }
-            | PolicyDocument::UsageLimit { limit: Quantity(l) } => self.word(*l),
+            PolicyDocument::MaxValue { limit: Quantity(l) } => self.word(*l),
+            PolicyDocument::ValueLimit { limit } | PolicyDocument::UsageLimit { limit } => {
+                cap(limit).into_iter().for_each(|w| self.word(w));
+            }
+            PolicyDocument::RateLimit { max_calls, .. } => {
+                max_calls.iter().for_each(|q| self.word(q.0));
+            }
             PolicyDocument::Paymaster { allowed } => self.addresses.extend(allowed),
             PolicyDocument::UserOpGas { max_gas, max_cost } => {
                 max_gas.iter().chain(max_cost).for_each(|q| self.word(q.0));
@@ -170,5 +180,13 @@ fn words(value: &Scalar) -> Vec<U256> {
             }
             out
         }
+    }
+}
+
+/// The cap of a budget, when it gives one here (a shared budget's is in the session's `budgets`).
+fn cap(budget: &BudgetDocument) -> Option<alloy_primitives::U256> {
+    match budget {
+        BudgetDocument::Cap(q) => Some(q.0),
+        BudgetDocument::Spec(spec) => spec.limit.map(|q| q.0),
     }
 }

@@ -265,6 +265,7 @@ impl Input {
             name: None,
             description: None,
             chain_id,
+            budgets: Default::default(),
             policies: policies(&self.policies),
             actions: actions.map(ActionDesc::build).collect(),
         };
@@ -322,13 +323,13 @@ impl PolicyDesc {
                 }
             }
             Self::MaxValue(a) => PolicyDocument::MaxValue { limit: q(a) },
-            Self::ValueLimit(a) => PolicyDocument::ValueLimit { limit: q(a) },
+            Self::ValueLimit(a) => PolicyDocument::ValueLimit { limit: q(a).into() },
             Self::UsageLimit(n) => PolicyDocument::UsageLimit {
-                limit: Quantity::from(u64::from(*n)),
+                limit: Quantity::from(u64::from(*n)).into(),
             },
             Self::SpendLimit(t, a) => PolicyDocument::SpendLimit {
                 token: pool(*t),
-                limit: q(a),
+                limit: q(a).into(),
             },
         }
     }
@@ -358,6 +359,7 @@ impl ActionDesc {
                 .map(|r| r.build(signature))
                 .collect(),
             policies: policies(&self.policies),
+            nested: None,
         }
     }
 }
@@ -389,9 +391,10 @@ impl RuleDesc {
             param,
             offset,
             ty,
-            condition,
-            value: self.value(condition, kind),
-            budget: self.budget.map(|a| Quantity(a.get())),
+            condition: Some(condition),
+            value: Some(self.value(condition, kind)),
+            budget: self.budget.map(|a| Quantity(a.get()).into()),
+            ..RuleDocument::default()
         }
     }
 
