@@ -151,3 +151,75 @@ fn deny_may_allocate_and_the_verdict_stays_reusable() {
         "{verdict}"
     );
 }
+
+/// Allocations of 100 `evaluate_into` runs of one call after one warm-up, asserting each
+/// allows; unlike [`steady_state_allocations`], the session may have no budget (no effects).
+fn steady_state_allocations_of(session: &Session, call: Call<'_>) -> usize {
+    let calls = [call];
+    let (ledger, ctx) = (ledger(), context());
+    let mut verdict = Verdict::default();
+    session.evaluate_into(&calls, &ledger, &ctx, Mode::Fast, &mut verdict);
+    assert!(verdict.is_allow(), "{verdict}");
+    let (count, allowed) = allocations(|| {
+        (0..100).all(|_| {
+            session.evaluate_into(&calls, &ledger, &ctx, Mode::Fast, &mut verdict);
+            verdict.is_allow()
+        })
+    });
+    assert!(allowed, "{verdict}");
+    assert_eq!(verdict.allowed_by.len(), 1);
+    count
+}
+
+/// `path.length`, `path[0]`, every `path[*]` one of 8 tokens and `to` related to the account,
+/// over a 6-token path: the strict decoder reads in place.
+#[test]
+fn five_hop_swap_path_allow_allocates_nothing() {
+    let session = Session::from_json(&swap_session_json()).unwrap();
+    let data = swap_calldata();
+    let count = steady_state_allocations_of(&session, router_call(&data));
+    assert_eq!(count, 0);
+}
+
+/// Two `every` quantifiers over 50 elements each (a 50-address `one_of` and a cap).
+#[test]
+fn every_over_fifty_elements_allow_allocates_nothing() {
+    let session = Session::from_json(&payroll_session_json()).unwrap();
+    let data = payroll_calldata();
+    let count = steady_state_allocations_of(&session, payroll_call(&data));
+    assert_eq!(count, 0);
+}
+
+/// Multicall3 wrapping ten transfers: each inner call is judged by the transfer action and
+/// its spend folds into one effect; the inner calls borrow the outer calldata.
+#[test]
+fn multicall_of_ten_transfers_allow_allocates_nothing() {
+    let session = Session::from_json(&multicall_session_json()).unwrap();
+    let data = multicall_calldata();
+    let calls = [multicall_call(&data)];
+    let count = steady_state_allocations(&session, &calls);
+    assert_eq!(count, 0);
+}
+
+/// A deny inside the multicall (the seventh transfer to a stranger) names the inner call, and
+/// the reused verdict allows the good multicall again without allocating.
+#[test]
+fn multicall_deny_then_allow_allocates_nothing_on_the_allow() {
+    let session = Session::from_json(&multicall_session_json()).unwrap();
+    let (ledger, ctx) = (ledger(), context());
+    let mut inner = batch_calldata();
+    inner[6] = transfer_calldata(ACCOUNT, AMOUNT);
+    let (good, bad) = (multicall_calldata(), multicall_calldata_with(TOKEN, &inner));
+    let (allowed, denied) = ([multicall_call(&good)], [multicall_call(&bad)]);
+    let mut verdict = Verdict::default();
+    for _ in 0..2 {
+        session.evaluate_into(&allowed, &ledger, &ctx, Mode::Fast, &mut verdict);
+        session.evaluate_into(&denied, &ledger, &ctx, Mode::Fast, &mut verdict);
+    }
+    assert!(!verdict.is_allow());
+    assert_eq!(verdict.violations[0].inner.as_slice(), &[6], "{verdict}");
+    let (count, ()) =
+        allocations(|| session.evaluate_into(&allowed, &ledger, &ctx, Mode::Fast, &mut verdict));
+    assert!(verdict.is_allow(), "{verdict}");
+    assert_eq!(count, 0);
+}
