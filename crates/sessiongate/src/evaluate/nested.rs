@@ -17,6 +17,7 @@ pub(crate) const MAX_INNER_CALLS: usize = 256;
 
 impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// Judges every inner call of `call`; true when all are allowed.
+    #[inline(never)]
     pub(super) fn nested(&mut self, at: At<'s>, nested: &'s Nested, call: &Call<'_>) -> bool {
         let outer = self.inner;
         let mut ok = true;

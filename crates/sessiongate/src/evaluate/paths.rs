@@ -22,7 +22,9 @@ const MAX_LEAVES: u64 = 4096;
 const MAX_LEAVES_USIZE: usize = 4096;
 
 impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
-    /// The action's rules beyond static words, as an implicit `all`.
+    /// The action's rules beyond static words, as an implicit `all`. Kept out of line so the
+    /// static-word path stays small enough to inline.
+    #[inline(never)]
     pub(super) fn exprs(&mut self, at: At<'s>, exprs: &'s [Expr], call: &Call<'_>) -> bool {
         let mut ok = true;
         for expr in exprs {
@@ -75,6 +77,9 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// A rule on the leaves a path reaches: each is tested, the quantifier decides, and a budget
     /// takes the sum of all of them.
     fn path_rule(&mut self, at: At<'s>, rule: &'s PathRule, call: &Call<'_>) -> bool {
+        if every_word_holds(rule, call.data) {
+            return true;
+        }
         let here = (Some(&*rule.path), Some(&*rule.param));
         let other = match self.operand(&rule.test, call) {
             Ok(other) => other,
@@ -91,7 +96,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             if sums {
                 tally.sum = tally.sum.and_then(|s| s.checked_add(leaf_number(&leaf)));
             }
-            let passed = holds(&rule.test, &leaf, other);
+            let passed = holds(&rule.test, &leaf, &other);
             if passed {
                 tally.matched = tally.matched.saturating_add(1);
             } else if tally.first_failure.is_none() {
@@ -218,6 +223,35 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     }
 }
 
+/// The common case, walked with nothing to tally: a word test on every leaf, no budget. False
+/// sends the rule to the full walk, which explains the failure (or the decoding error).
+#[inline]
+fn every_word_holds(rule: &PathRule, data: &[u8]) -> bool {
+    let (Test::Word { ty, check }, Quant::Every, None) =
+        (&rule.test, rule.quantifier, &rule.budget)
+    else {
+        return false;
+    };
+    let signed = ty.is_signed();
+    let mut leaves = 0u64;
+    let mut all = true;
+    let walked = rule.at.visit(data, |_, leaf| {
+        leaves = leaves.saturating_add(1);
+        match leaf {
+            Leaf::Word { word, .. } | Leaf::Length { len: word, .. }
+                if leaves <= MAX_LEAVES && check.holds(&word, signed) =>
+            {
+                ControlFlow::Continue(())
+            }
+            _ => {
+                all = false;
+                ControlFlow::Break(())
+            }
+        }
+    });
+    walked.is_ok() && all
+}
+
 /// What a walk over a path's leaves found.
 #[derive(Clone, Copy)]
 struct Tally<'d> {
@@ -290,7 +324,8 @@ fn leaf_number(leaf: &Leaf<'_>) -> U256 {
     }
 }
 
-fn holds(test: &Test, leaf: &Leaf<'_>, other: Other) -> bool {
+#[inline]
+fn holds(test: &Test, leaf: &Leaf<'_>, other: &Other) -> bool {
     match (test, leaf) {
         (Test::Pass, _) => true,
         (Test::Word { ty, check }, Leaf::Word { word, .. } | Leaf::Length { len: word, .. }) => {

@@ -37,7 +37,10 @@ pub(crate) fn compare(a: &U256, b: &U256, signed: bool) -> Ordering {
 #[inline]
 fn one_of(set: &[U256], word: &U256) -> bool {
     if set.len() <= 8 {
-        set.contains(word)
+        // The low limb differs between almost all distinct values: compare it first.
+        let [low, ..] = *word.as_limbs();
+        set.iter()
+            .any(|w| matches!(*w.as_limbs(), [l, ..] if l == low) && w == word)
     } else {
         set.binary_search(word).is_ok()
     }
