@@ -63,27 +63,16 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let used = self.used(&limit.key)?;
         let refilled = self.used(&refill.refilled_key)?;
         let counted = self.used(&refill.periods_key)?;
-        // Balance before this refill; counters written by another session shape read as empty.
-        let balance = limit
-            .cap
-            .checked_add(refilled)
-            .map_or(U256::ZERO, |full| full.saturating_sub(used));
-        // A clock that went back credits nothing.
-        let elapsed = U256::from(period).saturating_sub(counted);
-        let credit = refill
-            .amount
-            .saturating_mul(elapsed)
-            .min(limit.cap.saturating_sub(balance));
-        let balance = balance.saturating_add(credit);
-        if amount > balance {
+        let bucket = refill.bucket(limit.cap, used, refilled, counted, period);
+        if amount > bucket.balance {
             return Err(Shortfall::Exceeded {
-                used: limit.cap.saturating_sub(balance),
-                left: balance,
+                used: limit.cap.saturating_sub(bucket.balance),
+                left: bucket.balance,
             });
         }
         self.add(LedgerKey::borrowed(&limit.key), amount);
-        self.add(LedgerKey::borrowed(&refill.refilled_key), credit);
-        self.add(LedgerKey::borrowed(&refill.periods_key), elapsed);
+        self.add(LedgerKey::borrowed(&refill.refilled_key), bucket.credit);
+        self.add(LedgerKey::borrowed(&refill.periods_key), bucket.elapsed);
         Ok(())
     }
 
@@ -142,10 +131,7 @@ fn window_key(limit: &Limit, window: Window, now: u64) -> Result<LedgerKey<'stat
     let Some((index, _)) = window.at(now) else {
         return Err(Shortfall::NotOpen(window.start));
     };
-    let opens = index
-        .saturating_mul(window.period)
-        .saturating_add(window.start);
-    Ok(LedgerKey::new(alloc::format!("{}@{opens}", limit.key)))
+    Ok(LedgerKey::new(window.key(&limit.key, index)))
 }
 
 /// Why a limit does not take an amount.

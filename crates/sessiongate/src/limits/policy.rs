@@ -30,6 +30,53 @@ pub(crate) struct Refill {
     pub(crate) periods_key: Box<str>,
 }
 
+/// A refilling budget's standing before a charge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Bucket {
+    /// What one more call may take now, refill included.
+    pub(crate) balance: U256,
+    /// What this period's refill adds (0 when already counted or full).
+    pub(crate) credit: U256,
+    /// Whole periods since the last refill was counted.
+    pub(crate) elapsed: U256,
+}
+
+impl Refill {
+    /// The bucket after crediting the whole periods up to `period` (the index `now` falls in),
+    /// never above `cap`. Counters written by another shape read as an empty bucket; a clock
+    /// that went back credits nothing.
+    pub(crate) fn bucket(
+        &self,
+        cap: U256,
+        used: U256,
+        refilled: U256,
+        counted: U256,
+        period: u64,
+    ) -> Bucket {
+        let balance = cap
+            .checked_add(refilled)
+            .map_or(U256::ZERO, |full| full.saturating_sub(used));
+        let elapsed = U256::from(period).saturating_sub(counted);
+        let credit = self
+            .amount
+            .saturating_mul(elapsed)
+            .min(cap.saturating_sub(balance));
+        Bucket {
+            balance: balance.saturating_add(credit).min(cap),
+            credit,
+            elapsed,
+        }
+    }
+}
+
+impl Window {
+    /// The key of the window `index` of the limit keyed `key`: `key@<second it opens>`.
+    pub(crate) fn key(self, key: &str, index: u64) -> alloc::string::String {
+        let opens = index.saturating_mul(self.period).saturating_add(self.start);
+        alloc::format!("{key}@{opens}")
+    }
+}
+
 /// At least `seconds` between two allowed calls; the counter holds the last allowed call's time.
 #[derive(Clone, Debug)]
 pub(crate) struct Spacing {

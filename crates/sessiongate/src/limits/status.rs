@@ -38,18 +38,18 @@ impl Limit {
             (_, Some(refill)) => match refill.every.at(now) {
                 None => (U256::ZERO, U256::ZERO, Some(refill.every.start)),
                 Some((period, end)) => {
-                    let balance = self
-                        .cap
-                        .saturating_add(ledger.used(&refill.refilled_key))
-                        .saturating_sub(ledger.used(&self.key));
-                    let elapsed =
-                        U256::from(period).saturating_sub(ledger.used(&refill.periods_key));
-                    let credit = refill
-                        .amount
-                        .saturating_mul(elapsed)
-                        .min(self.cap.saturating_sub(balance));
-                    let balance = balance.saturating_add(credit).min(self.cap);
-                    (self.cap.saturating_sub(balance), balance, Some(end))
+                    let bucket = refill.bucket(
+                        self.cap,
+                        ledger.used(&self.key),
+                        ledger.used(&refill.refilled_key),
+                        ledger.used(&refill.periods_key),
+                        period,
+                    );
+                    (
+                        self.cap.saturating_sub(bucket.balance),
+                        bucket.balance,
+                        Some(end),
+                    )
                 }
             },
             (Some(window), None) => match window.at(now) {
