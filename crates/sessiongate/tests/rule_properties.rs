@@ -443,3 +443,27 @@ fn unreadable_calldata_is_not_negated() {
     assert!(allows(&not, &data(1, 4), 0, &ledger));
     assert!(allows(&any, &data(1, 4), 0, &ledger));
 }
+
+/// Under `not`, `all` stops at its first false leaf in both modes: a later, unreadable leaf is
+/// never reached, so check and explain agree (found by the rule_trees fuzz target).
+#[test]
+fn explain_agrees_with_check_under_not() {
+    let rules = json!([{ "not": { "all": [
+        { "offset": 0, "condition": "eq", "value": 9 },
+        { "offset": 64, "condition": "eq", "value": 1 }
+    ] } }]);
+    let s = session(rules, json!([]));
+    let call = Call {
+        to: TARGET,
+        value: U256::ZERO,
+        data: &data(1, 2),
+    };
+    let ctx = Context {
+        now: 0,
+        chain_id: 1,
+        account: None,
+    };
+    let ledger = MemoryLedger::new();
+    assert!(s.check(&[call], &ledger, &ctx).is_allow());
+    assert!(s.explain(&[call], &ledger, &ctx).is_allow());
+}

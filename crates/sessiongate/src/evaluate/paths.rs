@@ -26,25 +26,32 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// static-word path stays small enough to inline.
     #[inline(never)]
     pub(super) fn exprs(&mut self, at: At<'s>, exprs: &'s [Expr], call: &Call<'_>) -> bool {
+        self.all(at, exprs, call, false)
+    }
+
+    /// Every rule holds. Explain goes on past a failure to report the rest, except under `any`
+    /// or `not`: there a later leaf could be unreadable and turn the decision, so both modes
+    /// stop at the first failure, as the contract's short-circuit does.
+    fn all(&mut self, at: At<'s>, exprs: &'s [Expr], call: &Call<'_>, choice: bool) -> bool {
         let mut ok = true;
         for expr in exprs {
-            if !ok && self.mode == Mode::Fast {
+            if !ok && (self.mode == Mode::Fast || choice) {
                 return false;
             }
-            ok &= self.expr(at, expr, call);
+            ok &= self.expr(at, expr, call, choice);
         }
         ok
     }
 
-    fn expr(&mut self, at: At<'s>, expr: &'s Expr, call: &Call<'_>) -> bool {
+    fn expr(&mut self, at: At<'s>, expr: &'s Expr, call: &Call<'_>, choice: bool) -> bool {
         match expr {
             Expr::Word(rule) => self.rule(at, rule, call.data),
             Expr::Path(rule) => self.path_rule(at, rule, call),
-            Expr::All(of) => self.exprs(at, of, call),
+            Expr::All(of) => self.all(at, of, call, choice),
             Expr::Any { path, of } => {
                 let mark = self.out.violations.len();
                 for child in of.iter() {
-                    if self.expr(at, child, call) {
+                    if self.expr(at, child, call, true) {
                         self.out.violations.truncate(mark);
                         return true;
                     }
@@ -61,7 +68,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             }
             Expr::Not { path, of } => {
                 let mark = self.out.violations.len();
-                if self.expr(at, of, call) {
+                if self.expr(at, of, call, true) {
                     return self.fail(at, (Some(path), None), Reason::TreeFailed);
                 }
                 // Unreadable calldata is no "false" to negate: it stays a deny.
