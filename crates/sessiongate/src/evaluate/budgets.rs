@@ -81,8 +81,12 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let now = self.ctx.now;
         let last = match self.used(&spacing.key) {
             Ok(last) => last,
-            Err(short) => {
-                let reason = short.reason(&Limit::new("", U256::ZERO), U256::ZERO, now);
+            // Reading a counter fails only when its pending sum overflows.
+            Err(_) => {
+                let reason = Reason::LimitOverflow {
+                    used: U256::MAX,
+                    requested: U256::ZERO,
+                };
                 return self.fail(at, here, reason);
             }
         };

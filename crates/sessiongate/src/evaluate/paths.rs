@@ -17,9 +17,7 @@ use core::{cmp::Ordering, ops::ControlFlow};
 const SHOWN_BYTES: usize = 64;
 /// Leaves one rule may visit: each `[*]` is capped by the decoder, and this caps nested ones
 /// (`orders[*].items[*]`), whose product could otherwise reach a million in 64 KB of calldata.
-const MAX_LEAVES: u64 = 4096;
-/// [`MAX_LEAVES`] as the decoder's error reports it.
-const MAX_LEAVES_USIZE: usize = 4096;
+const MAX_LEAVES: usize = 4096;
 
 impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// The action's rules beyond static words, as an implicit `all`. Kept out of line so the
@@ -96,7 +94,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let sums = rule.budget.is_some();
         let walked = rule.at.visit(call.data, |index, leaf| {
             tally.elements = tally.elements.saturating_add(1);
-            if tally.elements > MAX_LEAVES {
+            if tally.elements > MAX_LEAVES as u64 {
                 tally.overflow_at = Some(leaf.at());
                 return ControlFlow::Break(());
             }
@@ -127,7 +125,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             let error = DecodeError::TooManyElements {
                 at: leaf_at,
                 len: U256::from(tally.elements),
-                max: MAX_LEAVES_USIZE,
+                max: MAX_LEAVES,
             };
             return self.fail(at, here, Reason::BadEncoding { error });
         }
@@ -246,7 +244,7 @@ fn every_word_holds(rule: &PathRule, data: &[u8]) -> bool {
         leaves = leaves.saturating_add(1);
         match leaf {
             Leaf::Word { word, .. } | Leaf::Length { len: word, .. }
-                if leaves <= MAX_LEAVES && check.holds(&word, signed) =>
+                if leaves <= MAX_LEAVES as u64 && check.holds(&word, signed) =>
             {
                 ControlFlow::Continue(())
             }
