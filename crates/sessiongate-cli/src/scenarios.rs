@@ -134,9 +134,10 @@ fn report(
 
 /// `<file>: step <i>: expected <e>, got <g>: <why>` and the note, if any.
 fn step_line(file: &Path, outcome: &StepOutcome, passed: bool) -> String {
-    let expected = match outcome.expected {
-        Expect::Allow => "allow",
-        Expect::Deny => "deny",
+    let expected = match (outcome.expected, &outcome.expected_reason) {
+        (Expect::Allow, _) => String::from("allow"),
+        (Expect::Deny, None) => String::from("deny"),
+        (Expect::Deny, Some(kind)) => format!("deny ({kind})"),
     };
     let (got, why) = match (&outcome.error, &outcome.verdict) {
         (Some(error), _) => ("error", error.clone()),

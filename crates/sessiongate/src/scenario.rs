@@ -55,6 +55,10 @@ pub struct Step {
     pub user_op: Option<serde_json::Value>,
     /// The verdict the step must get.
     pub expect: Expect,
+    /// For a deny, the kind of the first violation's reason (e.g. `dirty_word`), so that a deny
+    /// for the wrong reason fails the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -77,6 +81,9 @@ pub struct StepOutcome {
     pub index: usize,
     /// What the file expected.
     pub expected: Expect,
+    /// The reason kind the file expected of a deny, if it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_reason: Option<String>,
     /// The verdict, when the step could be evaluated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict<'static>>,
@@ -95,10 +102,21 @@ impl StepOutcome {
             return false;
         }
         match (&self.verdict, self.expected) {
-            (Some(v), Expect::Allow) => v.is_allow(),
-            (Some(v), Expect::Deny) => !v.is_allow(),
+            (Some(v), Expect::Allow) => v.is_allow() && self.expected_reason.is_none(),
+            (Some(v), Expect::Deny) => !v.is_allow() && self.reason_matches(v),
             (None, _) => false,
         }
+    }
+
+    /// Whether the first violation has the expected reason kind (any, when none is expected).
+    fn reason_matches(&self, verdict: &Verdict<'_>) -> bool {
+        let Some(expected) = &self.expected_reason else {
+            return true;
+        };
+        verdict
+            .violations
+            .first()
+            .is_some_and(|v| v.reason.kind() == expected.as_str())
     }
 }
 
@@ -156,6 +174,7 @@ impl Scenario {
                 StepOutcome {
                     index,
                     expected: step.expect,
+                    expected_reason: step.reason.clone(),
                     verdict,
                     error,
                     note: step.note.clone(),

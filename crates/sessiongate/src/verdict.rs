@@ -400,6 +400,45 @@ pub enum Reason {
     },
 }
 
+impl Reason {
+    /// The reason's kind as verdict JSON spells it (`"kind"`), e.g. `dirty_word`: a stable
+    /// name for metrics, logs and scenario files.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::EmptyBatch => "empty_batch",
+            Self::WrongChain { .. } => "wrong_chain",
+            Self::TruncatedSelector { .. } => "truncated_selector",
+            Self::NoAction { .. } => "no_action",
+            Self::ShortCalldata { .. } => "short_calldata",
+            Self::DirtyWord { .. } => "dirty_word",
+            Self::Condition { .. } => "condition",
+            Self::NotYetValid { .. } => "not_yet_valid",
+            Self::Expired { .. } => "expired",
+            Self::ValueTooHigh { .. } => "value_too_high",
+            Self::LimitExceeded { .. } => "limit_exceeded",
+            Self::BytesCondition { .. } => "bytes_condition",
+            Self::Count { .. } => "count",
+            Self::BadEncoding { .. } => "bad_encoding",
+            Self::NeedsAccount => "needs_account",
+            Self::NestingTooDeep { .. } => "nesting_too_deep",
+            Self::TooManyInnerCalls { .. } => "too_many_inner_calls",
+            Self::TooSoon { .. } => "too_soon",
+            Self::LimitOverflow { .. } => "limit_overflow",
+            Self::UnknownTokenFunction { .. } => "unknown_token_function",
+            Self::Unusable { .. } => "unusable",
+            Self::TreeFailed => "tree_failed",
+            Self::SelfExecute => "self_execute",
+            Self::ReservedTarget { .. } => "reserved_target",
+            Self::PaymasterNotAllowed { .. } => "paymaster_not_allowed",
+            Self::PaymasterNotPermitted { .. } => "paymaster_not_permitted",
+            Self::GasTooHigh { .. } => "gas_too_high",
+            Self::NeedsUserOp => "needs_user_op",
+            Self::AccountFunctionRefused { .. } => "account_function_refused",
+            Self::Unwrap { .. } => "unwrap",
+        }
+    }
+}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -678,5 +717,36 @@ fn decimal_or_overflow<S: Serializer>(
     match value {
         Some(v) => serializer.collect_str(v),
         None => serializer.serialize_str("overflow"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_is_the_serialized_tag() {
+        let reasons = [
+            Reason::EmptyBatch,
+            Reason::NeedsAccount,
+            Reason::TreeFailed,
+            Reason::WrongChain {
+                expected: 1,
+                actual: 2,
+            },
+            Reason::DirtyWord {
+                ty: WordType::Address,
+                offset: 4,
+                word: B256::ZERO,
+            },
+            Reason::TooManyInnerCalls { max: 3 },
+            Reason::Unwrap {
+                error: crate::account::UnwrapError::EmptyBatch,
+            },
+        ];
+        for reason in reasons {
+            let json = serde_json::to_value(&reason).unwrap();
+            assert_eq!(json["kind"], reason.kind(), "{reason:?}");
+        }
     }
 }
