@@ -82,6 +82,11 @@ struct Span {
     len: u32,
 }
 
+/// Actions one (target, selector) may have in the native format, where each is an alternative
+/// tried on every call it matches: more would let a session make every call cost thousands of
+/// tries.
+pub(crate) const MAX_ALTERNATIVES: usize = 64;
+
 /// Actions grouped by (target, selector), in document order within a group.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ActionIndex {
@@ -122,6 +127,19 @@ impl ActionIndex {
             any_target: actions.iter().any(|a| a.target == Target::Any),
             any_selector: actions.iter().any(|a| a.selector == SelectorMatch::Any),
         })
+    }
+
+    /// The first action past [`MAX_ALTERNATIVES`] in any (target, selector) group, in document
+    /// order.
+    pub(crate) fn first_past_cap(&self) -> Option<u32> {
+        self.groups
+            .values()
+            .filter(|span| span.len as usize > MAX_ALTERNATIVES)
+            .filter_map(|span| {
+                let at = (span.start as usize).saturating_add(MAX_ALTERNATIVES);
+                self.order.get(at).copied()
+            })
+            .min()
     }
 
     /// Indices of the actions a call may match: exact target and selector, target with any

@@ -2,7 +2,7 @@
 //! references decoded to words and every ledger key built, so evaluation only compares words.
 
 use crate::account::{self, AccountKind, Unwrapped};
-use crate::calldata::{CallKind, HeadWord, ParamPath, Selector};
+use crate::calldata::{CallKind, HeadWord, ParamPath, Selector, Work};
 use crate::document::{self, LoadError, SessionDocument, Target};
 use crate::evaluate::{Evaluator, Mode, OpFacts, Origin};
 use crate::index::ActionIndex;
@@ -210,7 +210,8 @@ impl Session {
         mode: Mode,
         out: &mut Verdict<'s>,
     ) {
-        Evaluator::new(self, ledger, ctx, mode, out).run(calls);
+        let work = Work::default();
+        Evaluator::new(self, ledger, ctx, mode, out, &work).run(calls);
     }
 
     /// Decides what the account's own calldata (a user operation's `callData`) would do: it is
@@ -266,7 +267,10 @@ impl Session {
             (Some(own), _) | (None, Some(own)) => Ok(own),
             (None, None) => account::detect(calldata),
         };
-        let evaluator = Evaluator::new(self, ledger, ctx, mode, &mut verdict).with_op(op);
+        let work = Work::default();
+        let evaluator = Evaluator::new(self, ledger, ctx, mode, &mut verdict, &work)
+            .with_op(op)
+            .with_account_kind(kind.as_ref().ok().copied());
         let selector = calldata.first_chunk::<4>().copied().unwrap_or_default();
         if let Some(allowed) = self.account_selectors.filter(|a| !a.contains(&selector)) {
             let reason = Reason::AccountFunctionRefused {

@@ -34,6 +34,19 @@ pub struct Verdict<'s> {
     /// What to add to which ledger counter (allow only): apply with
     /// [`MemoryLedger::apply`](crate::MemoryLedger::apply) or your own store.
     pub effects: Vec<Effect<'s>>,
+    /// Violations found but not listed: a verdict keeps at most [`MAX_VIOLATIONS`], and at most
+    /// [`MAX_CALL_VIOLATIONS`] for one call.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+/// Violations a verdict lists; more are counted in [`Verdict::omitted`].
+pub const MAX_VIOLATIONS: usize = 64;
+/// Violations a verdict lists for one call of a batch (its inner calls included).
+pub const MAX_CALL_VIOLATIONS: usize = 16;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Verdict<'_> {
@@ -50,6 +63,7 @@ impl Verdict<'_> {
         self.allowed_by.clear();
         self.violations.clear();
         self.effects.clear();
+        self.omitted = 0;
     }
 }
 
@@ -65,6 +79,7 @@ impl Verdict<'_> {
                 .map(Violation::into_owned)
                 .collect(),
             effects: self.effects.into_iter().map(Effect::into_owned).collect(),
+            omitted: self.omitted,
         }
     }
 }
@@ -88,7 +103,7 @@ impl fmt::Display for Verdict<'_> {
             (Decision::Deny, None) => f.write_str("deny"),
             (Decision::Deny, Some(first)) => {
                 write!(f, "deny: {first}")?;
-                match self.violations.len() {
+                match self.violations.len().saturating_add(self.omitted) {
                     0 | 1 => Ok(()),
                     n => write!(f, " (and {} more)", n.saturating_sub(1)),
                 }
@@ -398,6 +413,25 @@ pub enum Reason {
         /// What is wrong with it.
         error: crate::account::UnwrapError,
     },
+    /// The transaction took more steps (elements decoded, actions tried, inner calls walked)
+    /// than one transaction may.
+    WorkExhausted {
+        /// The budget of steps.
+        max: u32,
+    },
+    /// The transaction has more calls than one may.
+    TooManyCalls {
+        /// How many it has.
+        calls: usize,
+        /// How many it may have.
+        max: usize,
+    },
+    /// A call to the account itself that is not one of its execute functions, matched only by
+    /// actions whose target is a wildcard: such a call needs an action that names the account.
+    SelfCallNotNamed {
+        /// The function called on the account.
+        selector: Selector,
+    },
 }
 
 impl Reason {
@@ -435,6 +469,9 @@ impl Reason {
             Self::NeedsUserOp => "needs_user_op",
             Self::AccountFunctionRefused { .. } => "account_function_refused",
             Self::Unwrap { .. } => "unwrap",
+            Self::WorkExhausted { .. } => "work_exhausted",
+            Self::TooManyCalls { .. } => "too_many_calls",
+            Self::SelfCallNotNamed { .. } => "self_call_not_named",
         }
     }
 }
@@ -476,6 +513,19 @@ impl fmt::Display for Reason {
             Self::Unwrap { error } => {
                 write!(f, "the account calldata cannot be unwrapped: {error}")
             }
+            Self::WorkExhausted { max } => write!(
+                f,
+                "the transaction needs more than the {max} steps (elements decoded, actions \
+                 tried, inner calls walked) one transaction may take"
+            ),
+            Self::TooManyCalls { calls, max } => {
+                write!(f, "the transaction has {calls} calls, more than the {max} one may have")
+            }
+            Self::SelfCallNotNamed { selector } => write!(
+                f,
+                "{selector} is a call to the account itself: only an action whose target names \
+                 the account may allow it"
+            ),
             Self::EmptyBatch => f.write_str("the batch has no calls"),
             Self::WrongChain { expected, actual } => {
                 write!(f, "the session is for chain {expected}, not chain {actual}")

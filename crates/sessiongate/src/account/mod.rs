@@ -315,6 +315,15 @@ pub fn detect(calldata: &[u8]) -> Result<AccountKind, UnwrapError> {
     abi::detect(selector)
 }
 
+/// Whether `selector` is an execute entry point (or `executeUserOp`) of any supported account
+/// kind: a call with it to the account itself makes further calls.
+pub fn is_execute(selector: Selector) -> bool {
+    !matches!(
+        detect(selector.as_slice()),
+        Err(UnwrapError::UnknownSelector { .. } | UnwrapError::NoSelector { .. })
+    )
+}
+
 /// The first four bytes of `calldata`.
 fn selector_of(calldata: &[u8]) -> Result<Selector, UnwrapError> {
     calldata

@@ -4,12 +4,14 @@
 mod path;
 mod signature;
 mod word;
+mod work;
 
 pub use path::{DecodeError, Leaf, LeafKind, MAX_ELEMENTS, ParamPath, PathError};
 pub use signature::{
     Component, HeadWord, MAX_TYPE_DEPTH, NamedType, Param, Signature, SignatureError, SyntaxError,
 };
 pub use word::{WordType, read_word};
+pub use work::{MAX_WORK, Work};
 
 use alloy_primitives::FixedBytes;
 

@@ -10,7 +10,7 @@
 //!
 //! Positions (`at`) in leaves and errors are byte offsets after the 4-byte selector.
 
-use super::{NamedType, Signature, WordType};
+use super::{NamedType, Signature, WordType, Work};
 use alloc::{
     boxed::Box,
     format,
@@ -308,6 +308,12 @@ pub enum DecodeError {
         #[serde(serialize_with = "decimal")]
         word: U256,
     },
+    /// The transaction's budget of decoding steps ran out (see [`Work`]).
+    #[error("decoding stopped at byte {at}: the transaction's budget of steps is spent")]
+    WorkExhausted {
+        /// Where the step that found the budget spent would have read.
+        at: usize,
+    },
     /// [`ParamPath::get`] on a path with more than one `[*]`.
     #[error("the path has {wildcards} `[*]`: read its leaves with `visit`")]
     TooManyWildcards {
@@ -578,8 +584,15 @@ fn each_word<'d, F: FnMut(u32, Leaf<'d>) -> ControlFlow<()>>(
     array: &Opened,
     ty: WordType,
     first: Option<u32>,
+    work: &Work,
     f: &mut F,
 ) -> Result<ControlFlow<()>, DecodeError> {
+    // Charged up front: the loop below reads every word even when `f` decides early.
+    if !work.spend_count(array.count) {
+        return Err(DecodeError::WorkExhausted {
+            at: rel(array.frame),
+        });
+    }
     let mut pos = array.frame;
     for i in 0..array.count {
         let word = word(data, pos)?;
@@ -706,8 +719,21 @@ impl ParamPath {
         data: &'d [u8],
         f: F,
     ) -> Result<(), DecodeError> {
+        self.visit_within(data, &Work::default(), f)
+    }
+
+    /// [`visit`](Self::visit), spending one step of `work` per element and leaf reached;
+    /// [`DecodeError::WorkExhausted`] when it runs out. Several `[*]` over arrays whose offsets
+    /// alias one another could otherwise make a few hundred kilobytes of calldata take hours.
+    pub fn visit_within<'d, F: FnMut(u32, Leaf<'d>) -> ControlFlow<()>>(
+        &self,
+        data: &'d [u8],
+        work: &Work,
+        f: F,
+    ) -> Result<(), DecodeError> {
         let mut f = f;
-        self.walk(data, 0, PARAMS_START, None, &mut f).map(|_| ())
+        self.walk(data, 0, PARAMS_START, None, work, &mut f)
+            .map(|_| ())
     }
 
     /// The leaf with the single `[*]` (if any) fixed to `index`; an error if the path has two
@@ -781,15 +807,19 @@ impl ParamPath {
         from: usize,
         mut pos: usize,
         first: Option<u32>,
+        work: &Work,
         f: &mut F,
     ) -> Result<ControlFlow<()>, DecodeError> {
+        if !work.spend(1) {
+            return Err(DecodeError::WorkExhausted { at: rel(pos) });
+        }
         let steps = self.steps.get(from..).unwrap_or_default();
         for (k, step) in steps.iter().enumerate() {
             match advance(data, pos, step, None)? {
                 Next::At(next) => pos = next,
                 Next::Each(array) => {
                     let next = from.saturating_add(k).saturating_add(1);
-                    return self.each(data, &array, next, first, f);
+                    return self.each(data, &array, next, first, work, f);
                 }
             }
         }
@@ -804,18 +834,22 @@ impl ParamPath {
         array: &Opened,
         next: usize,
         first: Option<u32>,
+        work: &Work,
         f: &mut F,
     ) -> Result<ControlFlow<()>, DecodeError> {
         if let (Tail::Word(ty), false, true) = (self.tail, array.deref, next >= self.steps.len()) {
             // The common `recipients[*]`: static words one after another, already known to fit.
-            return each_word(data, array, ty, first, f);
+            return each_word(data, array, ty, first, work, f);
         }
         let mut previous = None;
         for i in 0..array.count {
             let element = array.element(data, i)?;
             array.in_order(&element, &mut previous)?;
             let index = first.or_else(|| u32::try_from(i).ok());
-            if self.walk(data, next, element.pos, index, f)?.is_break() {
+            if self
+                .walk(data, next, element.pos, index, work, f)?
+                .is_break()
+            {
                 return Ok(ControlFlow::Break(()));
             }
         }

@@ -4,7 +4,7 @@ use super::budgets::Budgets;
 use super::rules::{self, Scope};
 use super::{ActionDocument, LoadError, NestedDocument, PolicyDocument, SessionDocument};
 use crate::calldata::{LeafKind, ParamPath, Selector, Signature, WordType};
-use crate::index::ActionIndex;
+use crate::index::{ActionIndex, MAX_ALTERNATIVES};
 use crate::limits::{Limit, Policy, PolicyKind, Spacing, Window};
 use crate::session::{Action, Dispatch, Nested, SelectorMatch, Session};
 use alloc::{
@@ -38,6 +38,13 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
         actions.push(action(i, action_doc, &budgets)?);
     }
     let index = ActionIndex::build(&actions)?;
+    if let Some(extra) = index.first_past_cap() {
+        let message = format!(
+            "more than {MAX_ALTERNATIVES} actions have this action's target and selector; each \
+             is tried on every call they match: merge them with `any` rule trees"
+        );
+        return Err(LoadError::invalid(format!("actions[{extra}]"), message));
+    }
     Ok(Session {
         name: doc.name.as_deref().map(Box::from),
         chain_id: doc.chain_id,

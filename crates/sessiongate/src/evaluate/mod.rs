@@ -1,22 +1,35 @@
 //! Call(s) + compiled session + ledger + context → verdict. Never panics; an allow over static
 //! parameters allocates nothing once the verdict's buffers have grown, and touches no reference
 //! count: the verdict borrows every name and key from the session.
+//!
+//! Every input is decided in bounded work: one [`Work`] budget per transaction counts elements
+//! decoded, candidate actions tried (with their rules and policies) and inner calls walked, and
+//! running out denies. Explain mode never decides on its own: it explains what check decided, so
+//! the two cannot disagree.
 mod budgets;
 mod nested;
 mod paths;
+mod record;
+mod self_call;
 
+use crate::account::AccountKind;
 use crate::calldata::Selector;
-use crate::calldata::{CallKind, WordType, read_word};
+use crate::calldata::{CallKind, MAX_WORK, WordType, Work, read_word};
+use crate::document::Target;
 use crate::limits::{
     Effect, Ledger, Policy, PolicyKind, Refusal, TokenLimits, TokenSpend, counted, same_key,
     token_spend,
 };
 use crate::rules::{MAX_DEPTH, MAX_VISITS, Rule, RuleTree, TreeNode};
 use crate::session::{Action, Call, Context, Dispatch, SelectorMatch, Session, SmartDispatch};
-use crate::verdict::{Decision, InnerPath, Reason, Value, Verdict, Violation};
+use crate::verdict::{Decision, InnerPath, Reason, Value, Verdict};
 use alloc::{borrow::Cow, boxed::Box, vec::Vec};
 use alloy_primitives::{B256, U256};
 use budgets::Shortfall;
+use record::Log;
+
+/// Calls one transaction may have, at top level; more are denied.
+pub const MAX_CALLS: usize = 256;
 
 /// How much a verdict explains.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -62,6 +75,12 @@ pub(crate) struct Evaluator<'s, 'o, L: ?Sized> {
     inner: InnerPath,
     /// Inner calls judged so far in this transaction.
     inner_calls: usize,
+    /// Steps left for this transaction.
+    work: &'o Work,
+    /// What has been recorded, kept in the verdict or not.
+    log: Log,
+    /// How the account encodes its calls, when known, for calls to the account itself.
+    account_kind: Option<AccountKind>,
     session: &'s Session,
     ledger: &'o L,
     ctx: &'o Context,
@@ -86,11 +105,15 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         ctx: &'o Context,
         mode: Mode,
         out: &'o mut Verdict<'s>,
+        work: &'o Work,
     ) -> Self {
         Self {
             op: None,
             inner: InnerPath::default(),
             inner_calls: 0,
+            work,
+            log: Log::default(),
+            account_kind: session.account_kind,
             session,
             ledger,
             ctx,
@@ -105,18 +128,63 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         self
     }
 
+    /// Reads calls to the account itself with this encoding (when the session does not fix one).
+    pub(crate) fn with_account_kind(mut self, kind: Option<AccountKind>) -> Self {
+        self.account_kind = self.account_kind.or(kind);
+        self
+    }
+
     pub(crate) fn run(self, calls: &[Call<'_>]) {
         self.run_from(calls, Origin::Executions);
     }
 
+    /// Decides, then, in explain mode and on deny only, walks again collecting every violation.
+    /// The decision is always the first walk's.
     pub(crate) fn run_from(mut self, calls: &[Call<'_>], origin: Origin) {
+        let explain = self.mode == Mode::Explain;
+        self.mode = Mode::Fast;
+        let allowed = self.pass(calls, origin);
+        if explain && !allowed {
+            self.mode = Mode::Explain;
+            if self.pass(calls, origin) {
+                // Cannot happen: explain finds at least what check found. Keep check's reasons.
+                self.mode = Mode::Fast;
+                self.pass(calls, origin);
+            }
+        }
+        if allowed {
+            self.out.decision = Decision::Allow;
+            // One entry per counter already (folded per call); key order makes output stable.
+            if self.out.effects.len() > 1 {
+                self.out.effects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+            }
+        } else {
+            self.out.decision = Decision::Deny;
+            self.out.effects.clear();
+            self.out.allowed_by.clear();
+            self.out.omitted = self.omitted();
+        }
+    }
+
+    /// One walk over the calls from a clean state; true when nothing was recorded.
+    fn pass(&mut self, calls: &[Call<'_>], origin: Origin) -> bool {
         self.out.clear();
+        self.log = Log::default();
+        self.work.reset(MAX_WORK);
+        self.inner_calls = 0;
+        self.inner = InnerPath::default();
         let whole = At {
             call: 0,
             action: None,
         };
         if calls.is_empty() {
             self.push(whole, (None, None), Reason::EmptyBatch);
+        } else if calls.len() > MAX_CALLS {
+            let reason = Reason::TooManyCalls {
+                calls: calls.len(),
+                max: MAX_CALLS,
+            };
+            self.push(whole, (None, None), reason);
         } else if let Some(expected) = self.session.chain_id.filter(|c| *c != self.ctx.chain_id) {
             let reason = Reason::WrongChain {
                 expected,
@@ -125,6 +193,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             self.push(whole, (None, None), reason);
         } else if self.transaction(calls) || self.mode == Mode::Explain {
             for (index, call) in calls.iter().enumerate() {
+                self.start_call();
                 let ok = match self.session.dispatch {
                     Dispatch::Alternatives => self.call(index, call),
                     Dispatch::FirstMatch => self.first_match(index, call),
@@ -135,22 +204,13 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 }
             }
         }
-        if self.out.violations.is_empty() {
-            self.out.decision = Decision::Allow;
-            // One entry per counter already (folded per call); key order makes output stable.
-            if self.out.effects.len() > 1 {
-                self.out.effects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-            }
-        } else {
-            self.out.decision = Decision::Deny;
-            self.out.effects.clear();
-            self.out.allowed_by.clear();
-        }
+        self.clean()
     }
 
     /// Denies the whole transaction before any call is looked at.
     pub(crate) fn refuse(mut self, reason: Reason) {
         self.out.clear();
+        self.log = Log::default();
         let whole = At {
             call: 0,
             action: None,
@@ -251,6 +311,9 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     #[inline(never)]
     fn first_match(&mut self, index: usize, call: &Call<'_>) -> bool {
         let kind = CallKind::of(call.data);
+        if self.ctx.account == Some(call.to) {
+            return self.self_call(index, call, kind);
+        }
         let session = self.session;
         let Some(action) = session.candidates(call.to, kind).next() else {
             let selector = match kind {
@@ -288,27 +351,46 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         false
     }
 
-    /// Tries the call's candidate actions in order; true when one allows it.
+    /// Tries the call's candidate actions in order; true when one allows it. A call to the
+    /// account itself is unwrapped when it is an execute, and needs a named action otherwise.
     fn call(&mut self, index: usize, call: &Call<'_>) -> bool {
         let kind = CallKind::of(call.data);
-        let here = At {
-            call: index,
-            action: None,
-        };
         if let CallKind::Truncated(len) = kind {
+            let here = At {
+                call: index,
+                action: None,
+            };
             self.push(here, (None, None), Reason::TruncatedSelector { len });
             return false;
         }
+        if self.ctx.account == Some(call.to) {
+            return self.self_call(index, call, kind);
+        }
+        self.alternatives(index, call, kind, false)
+    }
+
+    /// Tries the candidates; with `named_only`, only those whose target is an address.
+    fn alternatives(
+        &mut self,
+        index: usize,
+        call: &Call<'_>,
+        kind: CallKind,
+        named_only: bool,
+    ) -> bool {
         let session = self.session;
-        let first = self.out.violations.len();
+        let first = self.mark();
+        let inner_calls = self.inner_calls;
         let mut tried = false;
         for action in session.candidates(call.to, kind) {
+            if action.target == Target::Any && (named_only || self.maybe_self_execute(kind)) {
+                continue;
+            }
             tried = true;
             let effects = self.out.effects.len();
-            let before = self.out.violations.len();
+            let before = self.mark();
             if self.action(index, action, call, kind) {
                 // Earlier candidates' failures do not matter once one allows the call.
-                self.out.violations.truncate(first);
+                self.rewind(first);
                 if self.inner.is_empty() {
                     self.out.allowed_by.push(Cow::Borrowed(&action.label));
                 }
@@ -316,22 +398,41 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 return true;
             }
             self.out.effects.truncate(effects);
-            if self.mode == Mode::Fast && before > first {
-                self.out.violations.truncate(before);
+            // A failed alternative's inner calls are not made on chain: they use no allowance.
+            self.inner_calls = inner_calls;
+            if self.mode == Mode::Fast && self.recorded_between(first, before) {
+                self.rewind(before);
             }
         }
         if !tried {
-            let selector = match kind {
-                CallKind::Function(s) => Some(s),
-                _ => None,
-            };
-            let reason = Reason::NoAction {
-                target: call.to,
-                selector,
-            };
-            self.push(here, (None, None), reason);
+            self.no_action(index, call, kind, named_only);
         }
         false
+    }
+
+    /// Why no candidate was tried.
+    #[cold]
+    fn no_action(&mut self, index: usize, call: &Call<'_>, kind: CallKind, named_only: bool) {
+        let here = At {
+            call: index,
+            action: None,
+        };
+        let selector = match kind {
+            CallKind::Function(s) => Some(s),
+            _ => None,
+        };
+        let wildcard = || self.session.candidates(call.to, kind).next().is_some();
+        let reason = match selector {
+            Some(selector) if named_only && wildcard() => Reason::SelfCallNotNamed { selector },
+            // Only wildcard targets matched an account execute function, and the account is
+            // unknown: the call could be the account calling itself.
+            _ if !named_only && wildcard() => Reason::NeedsAccount,
+            _ => Reason::NoAction {
+                target: call.to,
+                selector,
+            },
+        };
+        self.push(here, (None, None), reason);
     }
 
     /// Checks one action and the session's policies against a call; true when all pass.
@@ -346,6 +447,16 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             call: index,
             action: Some(&action.label),
         };
+        let session = self.session;
+        let cost = action
+            .rules
+            .len()
+            .saturating_add(action.policies.len())
+            .saturating_add(session.policies.len())
+            .saturating_add(1);
+        if !self.work.spend_count(cost) {
+            return self.fail(at, (None, None), Reason::WorkExhausted { max: MAX_WORK });
+        }
         let mut ok = self.head(at, action, call.data);
         for rule in action.rules.iter() {
             if !ok && self.mode == Mode::Fast {
@@ -356,7 +467,6 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         if !action.exprs.is_empty() {
             ok &= (ok || self.mode == Mode::Explain) && self.exprs(at, &action.exprs, call);
         }
-        let session = self.session;
         for policy in action.policies.iter().chain(session.policies.iter()) {
             if !ok && self.mode == Mode::Fast {
                 return false;
@@ -623,17 +733,6 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     fn fail(&mut self, at: At<'s>, (source, param): Here<'s>, reason: Reason) -> bool {
         self.push(at, (source, param), reason);
         false
-    }
-
-    fn push(&mut self, at: At<'s>, (source, param): Here<'s>, reason: Reason) {
-        self.out.violations.push(Violation {
-            call: at.call,
-            action: at.action.map(Cow::Borrowed),
-            source: source.map(Cow::Borrowed),
-            param: param.map(Cow::Borrowed),
-            inner: self.inner,
-            reason,
-        });
     }
 }
 

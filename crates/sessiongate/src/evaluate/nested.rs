@@ -4,7 +4,7 @@
 
 use super::paths::decode_reason;
 use super::{At, Evaluator, Mode};
-use crate::calldata::{Leaf, ParamPath};
+use crate::calldata::{Leaf, MAX_WORK, ParamPath};
 use crate::limits::Ledger;
 use crate::session::{Call, Nested};
 use crate::verdict::{MAX_NESTING, Reason};
@@ -19,43 +19,61 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// Judges every inner call of `call`; true when all are allowed.
     #[inline(never)]
     pub(super) fn nested(&mut self, at: At<'s>, nested: &'s Nested, call: &Call<'_>) -> bool {
-        let outer = self.inner;
         let mut ok = true;
-        let walked = nested.calldata.visit(call.data, |index, leaf| {
-            let Some(inner) = outer.enter(index) else {
-                let reason = Reason::NestingTooDeep { max: MAX_NESTING };
-                ok = self.fail(at, (None, None), reason);
-                return ControlFlow::Break(());
-            };
-            self.inner_calls = self.inner_calls.saturating_add(1);
-            if self.inner_calls > MAX_INNER_CALLS {
-                let reason = Reason::TooManyInnerCalls {
-                    max: MAX_INNER_CALLS,
+        let work = self.work;
+        let walked = nested
+            .calldata
+            .visit_within(call.data, work, |index, leaf| {
+                let judged = match inner_call(nested, call, index, leaf) {
+                    Ok(inner_call) => self.inner_call(at, index, &inner_call),
+                    Err(reason) => {
+                        self.fail(at, (None, None), *reason);
+                        None
+                    }
                 };
-                ok = self.fail(at, (None, None), reason);
-                return ControlFlow::Break(());
-            }
-            let inner_call = match inner_call(nested, call, index, leaf) {
-                Ok(inner_call) => inner_call,
-                Err(reason) => {
-                    ok = self.fail(at, (None, None), *reason);
-                    return ControlFlow::Break(());
+                match judged {
+                    Some(true) => ControlFlow::Continue(()),
+                    Some(false) if self.mode == Mode::Explain => {
+                        ok = false;
+                        ControlFlow::Continue(())
+                    }
+                    _ => {
+                        ok = false;
+                        ControlFlow::Break(())
+                    }
                 }
-            };
-            self.inner = inner;
-            let allowed = self.call(at.call, &inner_call);
-            self.inner = outer;
-            ok &= allowed;
-            if allowed || self.mode == Mode::Explain {
-                ControlFlow::Continue(())
-            } else {
-                ControlFlow::Break(())
-            }
-        });
+            });
         match walked {
             Ok(()) => ok,
             Err(error) => self.fail(at, (None, None), decode_reason(error)),
         }
+    }
+
+    /// Judges one inner call at element `index`, one level below the current call: whether it is
+    /// allowed, or `None` when a cap (depth, inner calls, work) stopped it, recorded.
+    pub(super) fn inner_call(&mut self, at: At<'s>, index: u32, call: &Call<'_>) -> Option<bool> {
+        let outer = self.inner;
+        let Some(inner) = outer.enter(index) else {
+            let reason = Reason::NestingTooDeep { max: MAX_NESTING };
+            self.fail(at, (None, None), reason);
+            return None;
+        };
+        self.inner_calls = self.inner_calls.saturating_add(1);
+        if self.inner_calls > MAX_INNER_CALLS {
+            let reason = Reason::TooManyInnerCalls {
+                max: MAX_INNER_CALLS,
+            };
+            self.fail(at, (None, None), reason);
+            return None;
+        }
+        if !self.work.spend(1) {
+            self.fail(at, (None, None), Reason::WorkExhausted { max: MAX_WORK });
+            return None;
+        }
+        self.inner = inner;
+        let allowed = self.call(at.call, call);
+        self.inner = outer;
+        Some(allowed)
     }
 }
 

@@ -3,13 +3,13 @@
 //! is explained after the walk, so the walk itself records nothing and allocates nothing.
 
 use super::{At, Evaluator, Mode};
-use crate::calldata::{DecodeError, Leaf};
+use crate::calldata::{DecodeError, Leaf, MAX_WORK, Work};
 use crate::document::Condition;
 use crate::limits::Ledger;
 use crate::rules::{BytesCheck, Expr, Operand, PathRule, Quant, Test, compare_words};
 use crate::session::Call;
 use crate::verdict::{Expected, Reason, Value};
-use alloc::{borrow::Cow, boxed::Box, format, string::String};
+use alloc::{boxed::Box, format, string::String};
 use alloy_primitives::{U256, U512, hex};
 use core::{cmp::Ordering, ops::ControlFlow};
 
@@ -47,10 +47,10 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             Expr::Path(rule) => self.path_rule(at, rule, call),
             Expr::All(of) => self.all(at, of, call, choice),
             Expr::Any { path, of } => {
-                let mark = self.out.violations.len();
+                let mark = self.mark();
                 for child in of.iter() {
                     if self.expr(at, child, call, true) {
-                        self.out.violations.truncate(mark);
+                        self.rewind(mark);
                         return true;
                     }
                     // Calldata the branch cannot read reverts on chain, whatever the others say.
@@ -60,12 +60,12 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 }
                 // Explain keeps why each branch failed; Fast keeps one violation.
                 if self.mode == Mode::Fast {
-                    self.out.violations.truncate(mark);
+                    self.rewind(mark);
                 }
                 self.fail(at, (Some(path), None), Reason::TreeFailed)
             }
             Expr::Not { path, of } => {
-                let mark = self.out.violations.len();
+                let mark = self.mark();
                 if self.expr(at, of, call, true) {
                     return self.fail(at, (Some(path), None), Reason::TreeFailed);
                 }
@@ -73,7 +73,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 if self.unreadable_since(mark) {
                     return false;
                 }
-                self.out.violations.truncate(mark);
+                self.rewind(mark);
                 true
             }
         }
@@ -82,7 +82,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// A rule on the leaves a path reaches: each is tested, the quantifier decides, and a budget
     /// takes the sum of all of them.
     fn path_rule(&mut self, at: At<'s>, rule: &'s PathRule, call: &Call<'_>) -> bool {
-        if every_word_holds(rule, call.data) {
+        if every_word_holds(rule, call.data, self.work) {
             return true;
         }
         let here = (Some(&*rule.path), Some(&*rule.param));
@@ -92,7 +92,9 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         };
         let mut tally = Tally::default();
         let sums = rule.budget.is_some();
-        let walked = rule.at.visit(call.data, |index, leaf| {
+        // The walk goes to the end whatever the quantifier has decided: every element is decoded
+        // strictly, as the contract's decoder would before any rule runs.
+        let walked = rule.at.visit_within(call.data, self.work, |index, leaf| {
             tally.elements = tally.elements.saturating_add(1);
             if tally.elements > MAX_LEAVES as u64 {
                 tally.overflow_at = Some(leaf.at());
@@ -101,22 +103,12 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             if sums {
                 tally.sum = tally.sum.and_then(|s| s.checked_add(leaf_number(&leaf)));
             }
-            let passed = holds(&rule.test, &leaf, &other);
-            if passed {
+            if holds(&rule.test, &leaf, &other) {
                 tally.matched = tally.matched.saturating_add(1);
             } else if tally.first_failure.is_none() {
                 tally.first_failure = Some((index, leaf));
             }
-            let settled = match rule.quantifier {
-                Quant::Every => !passed,
-                Quant::Some => passed,
-                Quant::None | Quant::Count(..) => false,
-            };
-            if settled && !sums {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
+            ControlFlow::Continue(())
         });
         if let Err(error) = walked {
             return self.fail(at, here, decode_reason(error));
@@ -198,40 +190,21 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         })
     }
 
-    /// Whether a violation recorded since `mark` says the calldata could not be read (short,
-    /// dirty, not a strict encoding) or a fact was missing: such a leaf is not false, it is an
-    /// error, and no `any` or `not` above it may turn it into an allow.
-    fn unreadable_since(&self, mark: usize) -> bool {
-        self.out.violations.get(mark..).is_some_and(|new| {
-            new.iter().any(|v| {
-                matches!(
-                    v.reason,
-                    Reason::ShortCalldata { .. }
-                        | Reason::DirtyWord { .. }
-                        | Reason::BadEncoding { .. }
-                        | Reason::NeedsAccount
-                        | Reason::LimitOverflow { .. }
-                )
-            })
-        })
-    }
-
     /// Records a violation whose parameter label was built for it (an array element).
     #[cold]
     fn fail_owned(&mut self, at: At<'s>, path: &'s str, param: String, reason: Reason) -> bool {
-        let mark = self.out.violations.len();
+        let mark = self.mark();
         self.fail(at, (Some(path), None), reason);
-        if let Some(violation) = self.out.violations.get_mut(mark) {
-            violation.param = Some(Cow::Owned(param));
-        }
+        self.label_since(mark, param);
         false
     }
 }
 
 /// The common case, walked with nothing to tally: a word test on every leaf, no budget. False
-/// sends the rule to the full walk, which explains the failure (or the decoding error).
+/// sends the rule to the full walk, which explains the failure (or the decoding error); it stops
+/// at the first failure, since the full walk decodes every element again.
 #[inline]
-fn every_word_holds(rule: &PathRule, data: &[u8]) -> bool {
+fn every_word_holds(rule: &PathRule, data: &[u8], work: &Work) -> bool {
     let (Test::Word { ty, check }, Quant::Every, None) =
         (&rule.test, rule.quantifier, &rule.budget)
     else {
@@ -240,7 +213,7 @@ fn every_word_holds(rule: &PathRule, data: &[u8]) -> bool {
     let signed = ty.is_signed();
     let mut leaves = 0u64;
     let mut all = true;
-    let walked = rule.at.visit(data, |_, leaf| {
+    let walked = rule.at.visit_within(data, work, |_, leaf| {
         leaves = leaves.saturating_add(1);
         match leaf {
             Leaf::Word { word, .. } | Leaf::Length { len: word, .. }
@@ -431,6 +404,7 @@ fn element_label(param: &str, index: u32, wildcards: usize) -> String {
 pub(super) fn decode_reason(error: DecodeError) -> Reason {
     match error {
         DecodeError::DirtyWord { ty, at, word } => super::dirty(ty, at, word),
+        DecodeError::WorkExhausted { .. } => Reason::WorkExhausted { max: MAX_WORK },
         error => Reason::BadEncoding { error },
     }
 }
