@@ -3,6 +3,7 @@
 //! judged as a whole and its effects are one list of additions.
 
 use super::{At, Evaluator, Here};
+use crate::calldata::MAX_WORK;
 use crate::limits::{Effect, Ledger, LedgerKey, Limit, Refill, Spacing, Window, same_key};
 use crate::verdict::Reason;
 use alloy_primitives::U256;
@@ -108,8 +109,13 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         true
     }
 
-    /// The ledger's amount under `key` plus what this batch already added to it.
+    /// The ledger's amount under `key` plus what this batch already added to it. The scan of
+    /// pending effects is work: a session with thousands of limits charged by every call of a
+    /// batch would otherwise be quadratic.
     fn used(&self, key: &str) -> Result<U256, Shortfall> {
+        if !self.work.spend_count(self.out.effects.len()) {
+            return Err(Shortfall::OutOfWork);
+        }
         let pending = self
             .out
             .effects
@@ -149,6 +155,8 @@ pub(super) enum Shortfall {
     Overflow(U256),
     /// A windowed or refilling budget before its first period opens.
     NotOpen(u64),
+    /// The transaction's work budget ran out.
+    OutOfWork,
 }
 
 impl Shortfall {
@@ -164,6 +172,7 @@ impl Shortfall {
             },
             Self::NotOpen(valid_after) => Reason::NotYetValid { valid_after, now },
             Self::Overflow(used) => Reason::LimitOverflow { used, requested },
+            Self::OutOfWork => Reason::WorkExhausted { max: MAX_WORK },
         }
     }
 }

@@ -451,6 +451,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         let cost = action
             .rules
             .len()
+            .saturating_add(action.head.len())
             .saturating_add(action.policies.len())
             .saturating_add(session.policies.len())
             .saturating_add(1);
@@ -598,6 +599,9 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             PolicyKind::Tree(tree) => return self.tree(at, here, tree, call.data),
             PolicyKind::Unusable(why) => Reason::Unusable { why },
             PolicyKind::Spacing(spacing) => return self.space(at, here, spacing),
+            PolicyKind::Paymaster(allowed) if !self.work.spend_count(allowed.len()) => {
+                Reason::WorkExhausted { max: MAX_WORK }
+            }
             PolicyKind::Paymaster(allowed) => match self.op.and_then(|op| op.paymaster) {
                 Some(paymaster) if !allowed.contains(&paymaster) => {
                     Reason::PaymasterNotAllowed { paymaster }
@@ -647,6 +651,9 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             };
             return self.fail(at, here, reason);
         }
+        if !self.work.spend_count(limits.tokens.len()) {
+            return self.fail(at, here, Reason::WorkExhausted { max: MAX_WORK });
+        }
         let reason = match counted(call.data, limits.semantics, self.ctx.account) {
             Ok(amount) => return self.charge(at, here, limits.limit(call.to), amount),
             Err(Refusal::Short { needed }) => Reason::ShortCalldata {
@@ -666,7 +673,11 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     /// not a failure. A leaf that cannot be read reverts the whole tree, as on chain.
     fn tree(&mut self, at: At<'s>, here: Here<'s>, tree: &'s RuleTree, data: &[u8]) -> bool {
         let mut visits = 0u32;
-        match self.node(tree, tree.root, data, 0, &mut visits) {
+        let decided = self.node(tree, tree.root, data, 0, &mut visits);
+        if !self.work.spend(visits) {
+            return self.fail(at, here, Reason::WorkExhausted { max: MAX_WORK });
+        }
+        match decided {
             Ok(true) => true,
             Ok(false) => self.fail(at, here, Reason::TreeFailed),
             Err(reason) => self.fail(at, here, *reason),

@@ -42,6 +42,9 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     }
 
     fn expr(&mut self, at: At<'s>, expr: &'s Expr, call: &Call<'_>, choice: bool) -> bool {
+        if !self.work.spend(1) {
+            return self.fail(at, (None, None), Reason::WorkExhausted { max: MAX_WORK });
+        }
         match expr {
             Expr::Word(rule) => self.rule(at, rule, call.data),
             Expr::Path(rule) => self.path_rule(at, rule, call),
@@ -94,7 +97,8 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let sums = rule.budget.is_some();
         // The walk goes to the end whatever the quantifier has decided: every element is decoded
         // strictly, as the contract's decoder would before any rule runs.
-        let walked = rule.at.visit_within(call.data, self.work, |index, leaf| {
+        let work = self.work;
+        let walked = rule.at.visit_within(call.data, work, |index, leaf| {
             tally.elements = tally.elements.saturating_add(1);
             if tally.elements > MAX_LEAVES as u64 {
                 tally.overflow_at = Some(leaf.at());
@@ -102,6 +106,13 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             }
             if sums {
                 tally.sum = tally.sum.and_then(|s| s.checked_add(leaf_number(&leaf)));
+            }
+            if let (Test::Bytes { check, .. }, Leaf::Bytes { content, .. }) = (&rule.test, &leaf)
+                && !work.spend_count(check.cost(content.len()))
+            {
+                tally.overflow_at = Some(leaf.at());
+                tally.out_of_work = true;
+                return ControlFlow::Break(());
             }
             if holds(&rule.test, &leaf, &other) {
                 tally.matched = tally.matched.saturating_add(1);
@@ -112,6 +123,9 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         });
         if let Err(error) = walked {
             return self.fail(at, here, decode_reason(error));
+        }
+        if tally.out_of_work {
+            return self.fail(at, here, Reason::WorkExhausted { max: MAX_WORK });
         }
         if let Some(leaf_at) = tally.overflow_at {
             let error = DecodeError::TooManyElements {
@@ -237,8 +251,9 @@ struct Tally<'d> {
     matched: u64,
     sum: Option<U256>,
     first_failure: Option<(u32, Leaf<'d>)>,
-    /// Where the walk stopped for visiting more than [`MAX_LEAVES`].
+    /// Where the walk stopped for visiting more than [`MAX_LEAVES`], or for want of work.
     overflow_at: Option<usize>,
+    out_of_work: bool,
 }
 
 impl Default for Tally<'_> {
@@ -249,6 +264,7 @@ impl Default for Tally<'_> {
             sum: Some(U256::ZERO),
             first_failure: None,
             overflow_at: None,
+            out_of_work: false,
         }
     }
 }

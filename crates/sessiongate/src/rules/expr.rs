@@ -75,6 +75,15 @@ impl BytesCheck {
         }
     }
 
+    /// Steps [`holds`](Self::holds) takes on `len` bytes of content: a word compared per step,
+    /// for each value.
+    pub(crate) fn cost(&self, len: usize) -> usize {
+        self.values()
+            .iter()
+            .map(|v| v.len().min(len) / 32 + 1)
+            .fold(0usize, usize::saturating_add)
+    }
+
     pub(crate) fn op(&self) -> Condition {
         match self {
             Self::Eq(_) => Condition::Eq,
