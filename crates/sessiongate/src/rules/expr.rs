@@ -80,7 +80,7 @@ impl BytesCheck {
     pub(crate) fn cost(&self, len: usize) -> usize {
         self.values()
             .iter()
-            .map(|v| v.len().min(len) / 32 + 1)
+            .map(|v| (v.len().min(len) / 32).saturating_add(1))
             .fold(0usize, usize::saturating_add)
     }
 
