@@ -13,10 +13,20 @@ struct Counting;
 thread_local! {
     // Const-initialized and without a destructor: reading it never allocates.
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    /// Bytes allocated and not yet freed by this thread, and the most there have been.
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
 }
 
 fn count_one() {
     let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+fn track(bytes: isize) {
+    let _ = LIVE.try_with(|live| {
+        live.set(live.get() + bytes);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(live.get())));
+    });
 }
 
 // SAFETY: every method forwards to `System` with the caller's arguments unchanged; counting
@@ -24,23 +34,27 @@ fn count_one() {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count_one();
+        track(layout.size() as isize);
         // SAFETY: forwarded from the caller, who upholds `GlobalAlloc::alloc`'s contract.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         count_one();
+        track(layout.size() as isize);
         // SAFETY: as for `alloc`.
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         count_one();
+        track(new_size as isize - layout.size() as isize);
         // SAFETY: `ptr` was allocated by `System` through this wrapper with `layout`.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        track(-(layout.size() as isize));
         // SAFETY: `ptr` was allocated by `System` through this wrapper with `layout`.
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -54,6 +68,35 @@ fn allocations<T>(f: impl FnOnce() -> T) -> (usize, T) {
     let before = ALLOCATIONS.with(Cell::get);
     let out = f();
     (ALLOCATIONS.with(Cell::get) - before, out)
+}
+
+/// The most bytes `f` had allocated at once on this thread, beyond what was live before it.
+fn peak_bytes<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let start = LIVE.with(Cell::get);
+    PEAK.with(|peak| peak.set(start));
+    let out = f();
+    (PEAK.with(Cell::get).saturating_sub(start) as usize, out)
+}
+
+/// The worst inputs of `hostile.rs` stay far below 64 MB while decided.
+#[test]
+fn hostile_inputs_are_decided_in_bounded_memory() {
+    use sessiongate::MemoryLedger;
+    use sessiongate_benches::hostile::{cases, context};
+    let (ledger, ctx) = (MemoryLedger::new(), context());
+    for case in cases() {
+        let calls = case.calls();
+        let (peak, verdict) =
+            peak_bytes(|| case.session.evaluate(&calls, &ledger, &ctx, case.mode));
+        assert_eq!(verdict.is_allow(), case.allow, "{}: {verdict}", case.name);
+        eprintln!(
+            "{}: peak {peak} bytes, {} violations kept, {} omitted",
+            case.name,
+            verdict.violations.len(),
+            verdict.omitted
+        );
+        assert!(peak < 64 << 20, "{}: {peak} bytes", case.name);
+    }
 }
 
 fn session(other_actions: usize) -> Session {
