@@ -743,3 +743,194 @@ fn inner_calls_still_cap_at_256_in_one_alternative() {
         "too_many_inner_calls"
     );
 }
+
+// ---- The same findings as scenario files, for `sessiongate test` ----
+
+/// A step: the input as scenario JSON, the decision and the reason kind of a deny.
+fn step(
+    now: u64,
+    input: (&str, serde_json::Value),
+    reason: Option<&str>,
+    note: &str,
+) -> serde_json::Value {
+    let mut step = json!({ "now": now, input.0: input.1, "expect": if reason.is_some() { "deny" } else { "allow" }, "note": note });
+    if let Some(reason) = reason {
+        step["reason"] = json!(reason);
+    }
+    step
+}
+
+fn call_json(to: Address, value: U256, data: &[u8]) -> (&'static str, serde_json::Value) {
+    (
+        "call",
+        json!({ "to": to.to_string(), "value": value.to_string(), "data": format!("0x{}", alloy_primitives::hex::encode(data)) }),
+    )
+}
+
+fn account_json(data: &[u8]) -> (&'static str, serde_json::Value) {
+    (
+        "account_calldata",
+        json!(format!("0x{}", alloy_primitives::hex::encode(data))),
+    )
+}
+
+fn quantifier_scenarios() -> Vec<(&'static str, serde_json::Value)> {
+    let session = |rule: serde_json::Value, selector: &str| json!({ "actions": [{ "target": ROUTER.to_string(), "selector": selector, "rules": [rule] }] });
+    let swap_sig = "swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline)";
+    let mut dirty = swap(vec![WETH, USDC]);
+    dirty[path_word(1)] = 0x01;
+    let some_weth = json!({ "param": "path[*]", "quantifier": "some", "condition": "eq", "value": WETH.to_string() });
+    let blobs_data = blobsCall {
+        data: vec![Bytes::from(vec![0x12, 0x34]), Bytes::from(vec![0x56])],
+    }
+    .abi_encode();
+    let mut padding = blobs_data.clone();
+    padding[4 + 7 * 32 + 31] = 0xff;
+    let mut repeated = blobs_data.clone();
+    let off0 = blobs_data[4 + 64..4 + 96].to_vec();
+    repeated[4 + 96..4 + 128].copy_from_slice(&off0);
+    let some_prefix =
+        json!({ "param": "data[*]", "quantifier": "some", "condition": "prefix", "value": "0x12" });
+    vec![
+        (
+            "quantifier-some-dirty-address.json",
+            json!({
+                "description": "`some` decides at the first element, yet a dirty address in a later element of `path` denies: the router's decoder reverts on it",
+                "session": session(some_weth, swap_sig),
+                "account": ACCOUNT.to_string(),
+                "steps": [
+                    step(1_000, call_json(ROUTER, U256::ZERO, &swap(vec![WETH, USDC])), None, "WETH → USDC: some hop is WETH"),
+                    step(1_001, call_json(ROUTER, U256::ZERO, &dirty), Some("dirty_word"), "path[1] has a non-zero high byte"),
+                ]
+            }),
+        ),
+        (
+            "quantifier-some-bad-later-bytes.json",
+            json!({
+                "description": "`some` over `bytes[]` matches element 0, yet element 1's dirty padding or repeated offset denies",
+                "session": session(some_prefix, "blobs(bytes[] data)"),
+                "account": ACCOUNT.to_string(),
+                "steps": [
+                    step(1_000, call_json(ROUTER, U256::ZERO, &blobs_data), None, "a clean encoding"),
+                    step(1_001, call_json(ROUTER, U256::ZERO, &padding), Some("bad_encoding"), "non-zero padding after element 1"),
+                    step(1_002, call_json(ROUTER, U256::ZERO, &repeated), Some("bad_encoding"), "element 1's offset repeats element 0's"),
+                ]
+            }),
+        ),
+    ]
+}
+
+fn self_call_scenarios() -> Vec<(&'static str, serde_json::Value)> {
+    let session = json!({
+        "policies": [
+            { "type": "value_limit", "limit": ETH.to_string() },
+            { "type": "spend_limit", "token": USDC.to_string(), "limit": "100000000" }
+        ],
+        "actions": [{ "name": "anything", "target": "*", "selector": "*", "policies": [{ "type": "sudo" }] }]
+    });
+    let through_self = |calls: &[Owned]| {
+        Function::Execute.encode(&[owned(ACCOUNT, U256::ZERO, Function::Execute.encode(calls))])
+    };
+    let steal = transferCall {
+        to: ATTACKER,
+        amount: U256::from(1_000_000_000_000u64),
+    }
+    .abi_encode();
+    let pay = transferCall {
+        to: PAYEE,
+        amount: U256::from(60_000_000u64),
+    }
+    .abi_encode();
+    let install = installModuleCall {
+        moduleTypeId: U256::from(2),
+        module: ATTACKER,
+        initData: Bytes::new(),
+    }
+    .abi_encode();
+    let delegate = erc7579_execute(
+        0xff,
+        0x00,
+        packed_single(&owned(ATTACKER, U256::ZERO, vec![1, 2, 3, 4])),
+    );
+    let trying = erc7579_execute(0x00, 0x01, packed_single(&owned(PAYEE, U256::ZERO, vec![])));
+    let in_7579 = |inner: Vec<u8>| {
+        erc7579_execute(
+            0x00,
+            0x00,
+            packed_single(&owned(ACCOUNT, U256::ZERO, inner)),
+        )
+    };
+    vec![
+        (
+            "self-call-coinbase-limits.json",
+            json!({
+                "description": "A Coinbase account executes calls sent to itself: a self-call's inner calls count against the session's value and spend limits, and other account functions need an action naming the account",
+                "session": session.clone(),
+                "account": ACCOUNT.to_string(),
+                "account_kind": "coinbase",
+                "steps": [
+                    step(1_000, account_json(&through_self(&[owned(ATTACKER, U256::from(100 * ETH), vec![])])), Some("limit_exceeded"), "execute(account, 0, execute(attacker, 100 ETH)) passes no 1 ETH value limit"),
+                    step(1_001, account_json(&through_self(&[owned(USDC, U256::ZERO, steal)])), Some("limit_exceeded"), "execute(account, 0, execute(USDC, 0, transfer(attacker, 1e12))) passes no 100 USDC spend limit"),
+                    step(1_002, account_json(&through_self(&[owned(USDC, U256::ZERO, pay.clone())])), None, "60 USDC through a self-call: allowed, and counted"),
+                    step(1_003, call_json(ACCOUNT, U256::ZERO, &Function::Execute.encode(&[owned(USDC, U256::ZERO, pay)])), Some("limit_exceeded"), "60 more USDC as a plain call to the account: 120 of 100"),
+                    step(1_004, call_json(ACCOUNT, U256::ZERO, &install), Some("self_call_not_named"), "installModule on the account through a wildcard action"),
+                ]
+            }),
+        ),
+        (
+            "self-call-erc7579-refusals.json",
+            json!({
+                "description": "An ERC-7579 self-call is unwrapped with the same refusals as the top level: no delegatecall, no try mode",
+                "session": session,
+                "account": ACCOUNT.to_string(),
+                "account_kind": "erc7579",
+                "steps": [
+                    step(1_000, account_json(&in_7579(delegate)), Some("unwrap"), "a delegatecall smuggled inside execute(account, …)"),
+                    step(1_001, account_json(&in_7579(trying)), Some("unwrap"), "try mode inside execute(account, …)"),
+                    step(1_002, account_json(&in_7579(erc7579_execute(0x00, 0x00, packed_single(&owned(PAYEE, U256::from(1), vec![]))))), None, "1 wei to the payee through a self-call"),
+                ]
+            }),
+        ),
+    ]
+}
+
+fn scenario_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/fail-closed")
+}
+
+/// The files are rewritten with `UPDATE_SCENARIOS=1`; otherwise each must equal what this
+/// generator makes, and every step must get its decision for the reason it names.
+#[test]
+fn fail_closed_scenarios_are_current_and_pass() {
+    let dir = scenario_dir();
+    let update = std::env::var("UPDATE_SCENARIOS").is_ok_and(|v| v == "1");
+    for (name, scenario) in quantifier_scenarios()
+        .into_iter()
+        .chain(self_call_scenarios())
+    {
+        let text = serde_json::to_string_pretty(&scenario).unwrap() + "\n";
+        let path = dir.join(name);
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &text).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", path.display()));
+        assert!(
+            committed == text,
+            "{name} differs from its generator; run with UPDATE_SCENARIOS=1"
+        );
+        let outcomes = sessiongate::scenario::Scenario::from_json(&committed)
+            .unwrap()
+            .run()
+            .unwrap();
+        for outcome in outcomes {
+            assert!(
+                outcome.passed(),
+                "{name}: step {}: {:?}",
+                outcome.index,
+                outcome.verdict.map(|v| v.to_string())
+            );
+        }
+    }
+}
