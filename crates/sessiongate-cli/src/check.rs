@@ -5,7 +5,6 @@ use crate::error::{CliError, read_text};
 use alloy_primitives::Address;
 use clap::Args;
 use sessiongate::account::AccountKind;
-use sessiongate::document::JsonError;
 use sessiongate::{Context, MemoryLedger, Mode, Session, Transaction, UserOperation, Verdict};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -135,9 +134,7 @@ fn print_verdict(verdict: &Verdict) -> Result<(), CliError> {
 /// Reads a ledger; a file that does not exist is an empty ledger (nothing used yet).
 pub(crate) fn load_ledger(path: &Path) -> Result<MemoryLedger, CliError> {
     match std::fs::read_to_string(path) {
-        Ok(text) => {
-            serde_json::from_str(&text).map_err(|e| CliError::load(path, JsonError::new("", &e)))
-        }
+        Ok(text) => MemoryLedger::from_json(&text).map_err(|e| CliError::load(path, e)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(MemoryLedger::new()),
         Err(e) => Err(CliError::io(path, e)),
     }

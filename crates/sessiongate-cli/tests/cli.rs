@@ -459,6 +459,67 @@ fn test_command_on_missing_file_is_bad_input() {
 }
 
 #[test]
+fn ledger_naming_a_counter_twice_is_bad_input() {
+    let fx = Fixture::new("ledger-duplicate");
+    let (session, tx) = fx.session_and_tx(10_000_000);
+    // The budget is spent, then "unspent": read last-wins, it could be spent again.
+    let ledger = fx.write(
+        "ledger.json",
+        r#"{ "actions/pay/rules[1]": "25000000", "actions/pay/rules[1]": "0" }"#,
+    );
+    let before = std::fs::read(&ledger).unwrap();
+    let ledger_arg = ledger.to_str().unwrap();
+    let out = check(&session, &tx, &["--ledger", ledger_arg, "--commit"]);
+    assert_bad_input(
+        &out,
+        &["ledger.json: ", "duplicate key `actions/pay/rules[1]`"],
+    );
+    assert_eq!(std::fs::read(&ledger).unwrap(), before);
+    let args = [
+        "budgets",
+        "--session",
+        session.to_str().unwrap(),
+        "--ledger",
+        ledger_arg,
+    ];
+    assert_bad_input(
+        &sessiongate(&args),
+        &["duplicate key `actions/pay/rules[1]`"],
+    );
+}
+
+#[test]
+fn session_naming_a_key_twice_is_bad_input() {
+    let fx = Fixture::new("session-duplicate");
+    let (_, tx) = fx.session_and_tx(1);
+    let text = session()
+        .to_string()
+        .replace("\"chain_id\":1", "\"chain_id\":5,\"chain_id\":1");
+    assert!(text.contains("\"chain_id\":5"), "{text}");
+    let session = fx.write("session.json", &text);
+    assert_bad_input(
+        &check(&session, &tx, &[]),
+        &["session.json: ", "duplicate key `chain_id`"],
+    );
+    // Nested in a scenario, the session used to be read through a JSON value that kept the last.
+    let steps = json!([{ "now": 1000, "call": pay_call(1), "expect": "allow" }]);
+    let text = scenario(steps)
+        .to_string()
+        .replace("\"chain_id\":1", "\"chain_id\":5,\"chain_id\":1");
+    let file = fx.write("scenario.json", &text);
+    let out = sessiongate(&["test", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with(&format!(
+            "{}: session: duplicate key `chain_id`",
+            file.display()
+        )),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn schema_describes_the_session_document() {
     let out = sessiongate(&["schema"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
