@@ -1,7 +1,7 @@
 //! `sessiongate check`: one transaction against one session, with an optional ledger of usage
 //! so far; on allow with `--commit`, the effects are written back to that ledger.
 
-use crate::error::{CliError, read_text};
+use crate::error::{CliError, agree, read_text};
 use alloy_primitives::Address;
 use clap::Args;
 use sessiongate::account::AccountKind;
@@ -44,10 +44,13 @@ pub struct CheckArgs {
     /// The time to decide at, in unix seconds [default: the system clock].
     #[arg(long, value_name = "UNIX")]
     now: Option<u64>,
-    /// The chain id [default: the transaction's chainId, else 1].
+    /// The chain id [default: the transaction's chainId, else 1]. A transaction that names
+    /// another chain is bad input, as are calls of one batch that name different chains.
     #[arg(long, value_name = "N")]
     chain_id: Option<u64>,
-    /// The smart account the session key acts for [default: the transaction's from, else none].
+    /// The smart account the session key acts for [default: the transaction's from, or the
+    /// user operation's sender]. A transaction or user operation that names another is bad
+    /// input, as are calls of one batch that name different senders.
     #[arg(long, value_name = "ADDRESS")]
     account: Option<Address>,
     /// Collect every violation instead of stopping at the first (same decision).
@@ -75,20 +78,25 @@ pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
         (_, Some(path)) => {
             let op =
                 UserOperation::from_json(&read_text(path)?).map_err(|e| CliError::load(path, e))?;
+            let account = agree(path, "sender", Some(op.sender), "--account", args.account)?;
             let ctx = Context {
                 now: args.now.unwrap_or_else(system_now),
                 chain_id: args.chain_id.unwrap_or(1),
-                account: Some(op.sender),
+                account,
             };
             session.evaluate_user_op(&op, args.account_kind, &ledger, &ctx, mode)
         }
         (Some(path), None) => {
             let tx =
                 Transaction::from_json(&read_text(path)?).map_err(|e| CliError::load(path, e))?;
+            let load = |e| CliError::load(path, e);
+            let chain_id = tx.chain_id().map_err(load)?;
+            let from = tx.from().map_err(load)?;
             let ctx = Context {
                 now: args.now.unwrap_or_else(system_now),
-                chain_id: args.chain_id.or_else(|| tx.chain_id()).unwrap_or(1),
-                account: args.account.or_else(|| tx.from()),
+                chain_id: agree(path, "chainId", chain_id, "--chain-id", args.chain_id)?
+                    .unwrap_or(1),
+                account: agree(path, "from", from, "--account", args.account)?,
             };
             let calls = tx.as_calls();
             match calls.as_slice() {

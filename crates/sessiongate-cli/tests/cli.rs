@@ -208,9 +208,14 @@ fn now_defaults_to_the_system_clock() {
 }
 
 #[test]
-fn chain_id_from_flag_then_tx_then_1() {
+fn chain_id_from_flag_or_tx_which_must_agree() {
     let fx = Fixture::new("chain");
     let session = fx.write_json("session.json", &session());
+    let plain = fx.write_json("plain.json", &pay_tx(1));
+    let out = check(&session, &plain, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = check(&session, &plain, &["--chain-id", "5"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let mut tx = pay_tx(1);
     tx["chainId"] = json!("0x5");
     let tx = fx.write_json("tx.json", &tx);
@@ -221,8 +226,93 @@ fn chain_id_from_flag_then_tx_then_1() {
         "{}",
         stderr(&out)
     );
+    // A transaction for chain 5 is not judged as one for chain 1 because a flag says so.
     let out = check(&session, &tx, &["--chain-id", "1"]);
+    assert_bad_input(
+        &out,
+        &["tx.json: chainId is 5, but --chain-id is 1; they must agree"],
+    );
+    let out = check(&session, &tx, &["--chain-id", "5"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn chain_id_wider_than_64_bits_is_bad_input() {
+    let fx = Fixture::new("chain-wide");
+    let session = fx.write_json("session.json", &session());
+    // 2^64 + 1 used to read as no chain id, so as chain 1, and allow.
+    let mut tx = pay_tx(1);
+    tx["chainId"] = json!("18446744073709551617");
+    let tx = fx.write_json("tx.json", &tx);
+    assert_bad_input(
+        &check(&session, &tx, &[]),
+        &["tx.json: chainId: 18446744073709551617 is not a chain id"],
+    );
+    let mut call = pay_call(1);
+    call["chainId"] = json!("0x10000000000000001");
+    let batch = fx.write_json("batch.json", &json!({ "calls": [pay_call(1), call] }));
+    assert_bad_input(
+        &check(&session, &batch, &["--chain-id", "1"]),
+        &["batch.json: calls[1].chainId: 18446744073709551617 is not a chain id"],
+    );
+}
+
+#[test]
+fn batch_on_two_chains_or_from_two_senders_is_bad_input() {
+    let fx = Fixture::new("batch-origin");
+    let session = fx.write_json("session.json", &session());
+    let on = |chain: &str| {
+        let mut call = pay_call(1);
+        call["chainId"] = json!(chain);
+        call
+    };
+    // Judged on its first call's chain, this batch used to be allowed.
+    let chains = fx.write_json("chains.json", &json!({ "calls": [on("1"), on("5")] }));
+    assert_bad_input(
+        &check(&session, &chains, &[]),
+        &["chains.json: calls[1].chainId: chain 5 differs from chain 1 at calls[0].chainId"],
+    );
+    let from = |sender: Address| {
+        let mut call = pay_call(1);
+        call["from"] = json!(sender.to_string());
+        call
+    };
+    let senders = fx.write_json(
+        "senders.json",
+        &json!({ "calls": [from(ACCOUNT), pay_call(1), from(PAYEE)] }),
+    );
+    assert_bad_input(
+        &check(&session, &senders, &[]),
+        &[
+            "senders.json: calls[2].from: ",
+            "differs from 0x2222222222222222222222222222222222222222 at calls[0].from",
+        ],
+    );
+    let agreeing = fx.write_json(
+        "agreeing.json",
+        &json!({ "calls": [from(ACCOUNT), on("1"), from(ACCOUNT)] }),
+    );
+    let out = check(&session, &agreeing, &["--chain-id", "1"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn account_flag_and_tx_from_must_agree() {
+    let fx = Fixture::new("account-from");
+    let session = fx.write_json("session.json", &session());
+    let mut tx = pay_tx(1);
+    tx["from"] = json!(ACCOUNT.to_string());
+    let tx = fx.write_json("tx.json", &tx);
+    let account = ACCOUNT.to_string();
+    let out = check(&session, &tx, &["--account", &account]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let other = PAYEE.to_string();
+    assert_bad_input(
+        &check(&session, &tx, &["--account", &other]),
+        &[&format!(
+            "tx.json: from is {ACCOUNT}, but --account is {PAYEE}; they must agree"
+        )],
+    );
 }
 
 #[test]
