@@ -9,7 +9,7 @@ use alloy_primitives::{Address, U256, address, hex};
 use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 sol! {
     function transfer(address to, uint256 amount);
@@ -428,8 +428,141 @@ fn commit_updates_ledger_on_allow_only() {
     let out = check(&session, &small, &["--ledger", ledger_arg]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(std::fs::read(&ledger).unwrap(), before);
-    let leftovers = std::fs::read_dir(&fx.dir).unwrap().count();
-    assert_eq!(leftovers, 4, "temp files left beside the ledger");
+    assert_eq!(
+        file_names(&fx.dir),
+        [
+            "ledger.json",
+            "ledger.json.lock",
+            "session.json",
+            "small.json",
+            "tx.json"
+        ],
+        "temp files left beside the ledger"
+    );
+}
+
+/// The names in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The standard session with a budget of one 10 USDC payment in all.
+fn one_payment_session() -> Value {
+    let mut doc = session();
+    *doc.pointer_mut("/actions/0/rules/1/budget").unwrap() = json!("10000000");
+    doc
+}
+
+fn commit_args<'a>(session: &'a Path, tx: &'a Path, ledger: &'a Path) -> Vec<&'a str> {
+    vec![
+        "check",
+        "--session",
+        session.to_str().unwrap(),
+        "--tx",
+        tx.to_str().unwrap(),
+        "--now",
+        "1000",
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--commit",
+    ]
+}
+
+#[test]
+fn concurrent_commits_spend_a_one_payment_budget_once() {
+    let fx = Fixture::new("commit-race");
+    let session = fx.write_json("session.json", &one_payment_session());
+    let tx = fx.write_json("tx.json", &pay_tx(10_000_000));
+    let ledger = fx.path("ledger.json");
+    let args = commit_args(&session, &tx, &ledger);
+    // All started before any is waited for, so their load-decide-write runs overlap.
+    let children: Vec<_> = (0..16)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_sessiongate"))
+                .args(&args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let codes: Vec<Option<i32>> = outs.iter().map(|o| o.status.code()).collect();
+    let allowed = codes.iter().filter(|&&c| c == Some(0)).count();
+    let denied = codes.iter().filter(|&&c| c == Some(1)).count();
+    assert_eq!((allowed, denied), (1, 15), "exit codes {codes:?}");
+    for out in outs.iter().filter(|o| o.status.code() == Some(1)) {
+        assert!(stderr(out).contains("0 left"), "{}", stderr(out));
+    }
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
+    assert_eq!(saved, json!({ "actions/pay/rules[1]": 10_000_000 }));
+    assert_eq!(
+        file_names(&fx.dir),
+        ["ledger.json", "ledger.json.lock", "session.json", "tx.json"]
+    );
+}
+
+#[test]
+fn commit_waits_for_the_ledger_lock() {
+    let fx = Fixture::new("commit-lock");
+    let session = fx.write_json("session.json", &one_payment_session());
+    let tx = fx.write_json("tx.json", &pay_tx(10_000_000));
+    let ledger = fx.path("ledger.json");
+    let lock = std::fs::File::create(fx.path("ledger.json.lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sessiongate"))
+        .args(commit_args(&session, &tx, &ledger))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let early = child.try_wait().unwrap();
+    // Another holder's ledger is what it reads once it has the lock.
+    std::fs::write(&ledger, "{ \"actions/pay/rules[1]\": 4000000 }").unwrap();
+    lock.unlock().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(early, None, "the commit ran while the lock was held");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("6000000 left"), "{}", stderr(&out));
+}
+
+#[test]
+fn temp_file_left_by_a_killed_commit_is_harmless() {
+    let fx = Fixture::new("commit-stale");
+    let (session, tx) = fx.session_and_tx(10_000_000);
+    let ledger = fx.path("ledger.json");
+    // What a commit killed between write and rename leaves behind.
+    fx.write(".ledger.json.tmp", "{ \"actions/pay/rules[1]\": ");
+    let out = sessiongate(&commit_args(&session, &tx, &ledger));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
+    assert_eq!(saved, json!({ "actions/pay/rules[1]": 10_000_000 }));
+    assert_eq!(
+        file_names(&fx.dir),
+        ["ledger.json", "ledger.json.lock", "session.json", "tx.json"]
+    );
+}
+
+#[test]
+fn failed_commit_prints_no_allow_and_keeps_the_ledger() {
+    let fx = Fixture::new("commit-fail");
+    let (session, tx) = fx.session_and_tx(10_000_000);
+    let ledger = fx.write("ledger.json", "{}\n");
+    // A directory where the temp file goes: the write fails after the decision to allow.
+    fx.write(".ledger.json.tmp/inside", "");
+    let out = sessiongate(&commit_args(&session, &tx, &ledger));
+    // An allow printed for a payment the ledger never recorded would let it be paid again.
+    assert_bad_input(&out, &["ledger.json: "]);
+    assert_eq!(std::fs::read_to_string(&ledger).unwrap(), "{}\n");
 }
 
 #[test]
