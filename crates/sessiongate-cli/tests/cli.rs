@@ -667,6 +667,65 @@ fn test_command_walks_directories_and_counts_broken_files() {
     assert_eq!(lines[3], "2 passed, 1 failed");
 }
 
+/// Runs the binary, killing it and failing the test if it runs past `seconds`.
+fn sessiongate_within(seconds: u64, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sessiongate"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`sessiongate {}` ran past {seconds}s", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn test_command_walks_each_directory_once_through_symlink_loops() {
+    use std::os::unix::fs::symlink;
+    let fx = Fixture::new("test-symlinks");
+    let pass = scenario(json!([{ "now": 1000, "call": pay_call(1), "expect": "allow" }]));
+    fx.write_json("suite/one.json", &pass);
+    fx.write_json("suite/sub/two.json", &pass);
+    fx.write_json("elsewhere/three.json", &pass);
+    // Two links to the suite itself double the paths at every level; one more points back up.
+    symlink(".", fx.path("suite/again")).unwrap();
+    symlink(".", fx.path("suite/more")).unwrap();
+    symlink("..", fx.path("suite/sub/up")).unwrap();
+    // A linked file is still followed, and so is a linked directory reached only by its link.
+    symlink(
+        fx.path("elsewhere/three.json"),
+        fx.path("suite/sub/three.json"),
+    )
+    .unwrap();
+    symlink(fx.path("elsewhere"), fx.path("suite/linked")).unwrap();
+    let suite = fx.path("suite");
+    let out = sessiongate_within(20, &["test", suite.to_str().unwrap(), "--verbose"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    let ran: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split(": step").next())
+        .collect();
+    let expected = [
+        suite.join("linked/three.json"),
+        suite.join("one.json"),
+        suite.join("sub/three.json"),
+        suite.join("sub/two.json"),
+    ];
+    let expected: Vec<String> = expected.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(ran[..4], expected, "{text}");
+    assert_eq!(text.lines().last(), Some("4 passed, 0 failed"), "{text}");
+}
+
 #[test]
 fn test_command_on_missing_file_is_bad_input() {
     let fx = Fixture::new("test-missing");
