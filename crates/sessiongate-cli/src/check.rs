@@ -1,12 +1,13 @@
 //! `sessiongate check`: one transaction against one session, with an optional ledger of usage
 //! so far; on allow with `--commit`, the effects are written back to that ledger.
 
-use crate::error::{CliError, read_text};
+use crate::error::{CliError, agree, read_text};
 use alloy_primitives::Address;
 use clap::Args;
 use sessiongate::account::AccountKind;
-use sessiongate::document::JsonError;
 use sessiongate::{Context, MemoryLedger, Mode, Session, Transaction, UserOperation, Verdict};
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -39,16 +40,20 @@ pub struct CheckArgs {
     /// Usage so far, as a JSON object of counter to amount; a missing file reads as empty.
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
-    /// On allow, add the verdict's effects to the ledger file (atomically); needs --ledger.
+    /// On allow, add the verdict's effects to the ledger file; needs --ledger. Concurrent commits
+    /// to one ledger take turns on `<ledger>.lock`, and the file is replaced atomically.
     #[arg(long, requires = "ledger")]
     commit: bool,
     /// The time to decide at, in unix seconds [default: the system clock].
     #[arg(long, value_name = "UNIX")]
     now: Option<u64>,
-    /// The chain id [default: the transaction's chainId, else 1].
+    /// The chain id [default: the transaction's chainId, else 1]. A transaction that names
+    /// another chain is bad input, as are calls of one batch that name different chains.
     #[arg(long, value_name = "N")]
     chain_id: Option<u64>,
-    /// The smart account the session key acts for [default: the transaction's from, else none].
+    /// The smart account the session key acts for [default: the transaction's from, or the
+    /// user operation's sender]. A transaction or user operation that names another is bad
+    /// input, as are calls of one batch that name different senders.
     #[arg(long, value_name = "ADDRESS")]
     account: Option<Address>,
     /// Collect every violation instead of stopping at the first (same decision).
@@ -64,6 +69,12 @@ pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
     for warning in session.warnings() {
         let _ = writeln!(io::stderr().lock(), "warning: {warning}");
     }
+    // A commit holds the ledger's lock from this read to the rename, so concurrent commits
+    // each see the others' effects instead of all spending the same budget.
+    let _lock = match (args.commit, &args.ledger) {
+        (true, Some(path)) => Some(lock_ledger(path)?),
+        _ => None,
+    };
     let mut ledger = match &args.ledger {
         Some(path) => load_ledger(path)?,
         None => MemoryLedger::new(),
@@ -76,20 +87,25 @@ pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
         (_, Some(path)) => {
             let op =
                 UserOperation::from_json(&read_text(path)?).map_err(|e| CliError::load(path, e))?;
+            let account = agree(path, "sender", Some(op.sender), "--account", args.account)?;
             let ctx = Context {
                 now: args.now.unwrap_or_else(system_now),
                 chain_id: args.chain_id.unwrap_or(1),
-                account: Some(op.sender),
+                account,
             };
             session.evaluate_user_op(&op, args.account_kind, &ledger, &ctx, mode)
         }
         (Some(path), None) => {
             let tx =
                 Transaction::from_json(&read_text(path)?).map_err(|e| CliError::load(path, e))?;
+            let load = |e| CliError::load(path, e);
+            let chain_id = tx.chain_id().map_err(load)?;
+            let from = tx.from().map_err(load)?;
             let ctx = Context {
                 now: args.now.unwrap_or_else(system_now),
-                chain_id: args.chain_id.or_else(|| tx.chain_id()).unwrap_or(1),
-                account: args.account.or_else(|| tx.from()),
+                chain_id: agree(path, "chainId", chain_id, "--chain-id", args.chain_id)?
+                    .unwrap_or(1),
+                account: agree(path, "from", from, "--account", args.account)?,
             };
             let calls = tx.as_calls();
             match calls.as_slice() {
@@ -107,13 +123,14 @@ pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
         }
         (None, None) => return Err(CliError::Other("give --tx or --user-op".into())),
     };
-    print_verdict(&verdict)?;
+    // Committed before printing: an allow is never shown for effects that were not recorded.
     if let (true, true, Some(path)) = (args.commit, verdict.is_allow(), &args.ledger) {
         ledger
             .apply(&verdict.effects)
             .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))?;
         save_ledger(path, &ledger)?;
     }
+    print_verdict(&verdict)?;
     Ok(verdict.into_owned())
 }
 
@@ -134,35 +151,80 @@ fn print_verdict(verdict: &Verdict) -> Result<(), CliError> {
 
 /// Reads a ledger; a file that does not exist is an empty ledger (nothing used yet).
 pub(crate) fn load_ledger(path: &Path) -> Result<MemoryLedger, CliError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            serde_json::from_str(&text).map_err(|e| CliError::load(path, JsonError::new("", &e)))
-        }
+    match fs::read_to_string(path) {
+        Ok(text) => MemoryLedger::from_json(&text).map_err(|e| CliError::load(path, e)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(MemoryLedger::new()),
         Err(e) => Err(CliError::io(path, e)),
     }
 }
 
-/// Writes the ledger beside its final place, then renames it over: a reader never sees half a
-/// file, and a failed write leaves the old ledger as it was.
+/// Takes the exclusive lock of the ledger at `path`: a sidecar `<ledger>.lock`, since the ledger
+/// itself is replaced by rename. It is held until the returned file is dropped, and the system
+/// releases it when the process dies, even by `kill -9`. The lock file is left in place:
+/// removing it would let two processes hold locks on two different files.
+fn lock_ledger(path: &Path) -> Result<File, CliError> {
+    let lock_path = sibling(path, "", ".lock")?;
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .map_err(|e| CliError::io(&lock_path, e))?;
+    file.lock().map_err(|e| CliError::io(&lock_path, e))?;
+    Ok(file)
+}
+
+/// Replaces the ledger, under its lock: writes `.<ledger>.tmp` beside it, syncs it, renames it
+/// over the ledger and syncs the directory, so a reader never sees half a file and a crash leaves
+/// the old ledger or the new one. The temp name is fixed and used only under the lock, so a
+/// temp file left by a killed process is overwritten by the next commit; on any failure the
+/// temp file is removed and the old ledger stays as it was.
 fn save_ledger(path: &Path, ledger: &MemoryLedger) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(ledger)
         .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))?;
     text.push('\n');
+    let temp = sibling(path, ".", ".tmp")?;
+    let replaced = write_synced(&temp, text.as_bytes()).and_then(|()| fs::rename(&temp, path));
+    if let Err(e) = replaced {
+        // Best effort: the temp file is ours and useless after a failure.
+        let _ = fs::remove_file(&temp);
+        return Err(CliError::io(path, e));
+    }
+    // Without this the rename itself may not survive a crash, and a payment recorded as made
+    // could be forgotten.
+    sync_dir(path).map_err(|e| CliError::io(path, e))
+}
+
+/// `<prefix><ledger's name><suffix>` in the ledger's directory.
+fn sibling(path: &Path, prefix: &str, suffix: &str) -> Result<PathBuf, CliError> {
     let name = path
         .file_name()
-        .map_or_else(|| "ledger".into(), |n| n.to_string_lossy());
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let written = write_synced(&temp, text.as_bytes()).and_then(|()| std::fs::rename(&temp, path));
-    written.map_err(|e| {
-        // Best effort: the temp file is ours and useless after a failure.
-        let _ = std::fs::remove_file(&temp);
-        CliError::io(path, e)
-    })
+        .ok_or_else(|| CliError::Other(format!("--ledger {}: not a file name", path.display())))?;
+    let mut sibling = OsString::from(prefix);
+    sibling.push(name);
+    sibling.push(suffix);
+    Ok(path.with_file_name(sibling))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = std::fs::File::create(path)?;
+    let mut file = File::create(path)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// Syncs the directory holding `path`, where a rename is recorded.
+#[cfg(unix)]
+fn sync_dir(path: &Path) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    File::open(dir)?.sync_all()
+}
+
+/// Other systems cannot open a directory to sync it; their rename is as durable as it gets.
+#[cfg(not(unix))]
+fn sync_dir(_: &Path) -> io::Result<()> {
+    Ok(())
 }

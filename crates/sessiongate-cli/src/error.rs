@@ -23,6 +23,21 @@ pub enum CliError {
         /// The core's reason, with the path of the field at fault.
         source: LoadError,
     },
+    /// A flag and a file name different values for one fact, e.g. `--chain-id` and the
+    /// transaction's `chainId`: a verdict for either could be wrong, so neither wins.
+    #[error("{file}: {field} is {found}, but {flag} is {given}; they must agree")]
+    Conflict {
+        /// The file, as given on the command line.
+        file: String,
+        /// The field of the file, e.g. `chainId`.
+        field: &'static str,
+        /// The file's value.
+        found: String,
+        /// The flag, e.g. `--chain-id`.
+        flag: &'static str,
+        /// The flag's value.
+        given: String,
+    },
     /// Something that is not a file's content: a verdict that cannot be printed, effects that
     /// cannot be applied.
     #[error("{0}")]
@@ -47,7 +62,26 @@ impl CliError {
     }
 }
 
-/// Whether the error's message starts with a field path (the root prints none).
+/// `given` (a flag's value) or else `found` (a file's), refusing the two when they differ.
+pub fn agree<T: PartialEq + std::fmt::Display>(
+    file: &Path,
+    field: &'static str,
+    found: Option<T>,
+    flag: &'static str,
+    given: Option<T>,
+) -> Result<Option<T>, CliError> {
+    match (found, given) {
+        (Some(found), Some(given)) if found != given => Err(CliError::Conflict {
+            file: file.display().to_string(),
+            field,
+            found: found.to_string(),
+            flag,
+            given: given.to_string(),
+        }),
+        (found, given) => Ok(given.or(found)),
+    }
+}
+
 /// Reads a whole file as text.
 pub fn read_text(path: &Path) -> Result<String, CliError> {
     std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))

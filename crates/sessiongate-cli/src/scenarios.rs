@@ -4,6 +4,8 @@
 use crate::error::{CliError, read_text};
 use clap::Args;
 use sessiongate::scenario::{Expect, Scenario, StepOutcome};
+use std::collections::HashSet;
+use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -11,7 +13,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Scenario files, or directories searched recursively for `*.json` scenario files (JSON files
-    /// there without `steps`, such as sessions and transactions, are skipped).
+    /// there without `steps`, such as sessions and transactions, are skipped). Symbolic links are
+    /// followed, but each directory is searched once.
     #[arg(value_name = "FILE|DIR", required = true)]
     paths: Vec<PathBuf>,
     /// Print passing steps too.
@@ -65,22 +68,36 @@ fn broken(out: &mut impl Write, summary: &mut Summary, error: &CliError) {
 
 /// A file as given, or every `*.json` below a directory, in sorted order.
 fn scenario_files(path: &Path) -> Result<Vec<PathBuf>, CliError> {
-    let meta = std::fs::metadata(path).map_err(|e| CliError::io(path, e))?;
+    let meta = fs::metadata(path).map_err(|e| CliError::io(path, e))?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut files = Vec::new();
-    walk(path, &mut files)?;
+    walk(path, &mut HashSet::new(), &mut files)?;
     files.sort();
     Ok(files)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), CliError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| CliError::io(dir, e))?;
+/// Collects every `*.json` below `dir`, following symbolic links. Each real directory is walked
+/// once, the first time it is reached in name order: a link back up the tree would otherwise
+/// loop, and two such links double the paths at every level.
+fn walk(
+    dir: &Path,
+    visited: &mut HashSet<PathBuf>,
+    files: &mut Vec<PathBuf>,
+) -> Result<(), CliError> {
+    let real = fs::canonicalize(dir).map_err(|e| CliError::io(dir, e))?;
+    if !visited.insert(real) {
+        return Ok(());
+    }
+    let mut entries = fs::read_dir(dir)
+        .and_then(|entries| entries.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| CliError::io(dir, e))?;
+    entries.sort_by_key(fs::DirEntry::file_name);
     for entry in entries {
-        let path = entry.map_err(|e| CliError::io(dir, e))?.path();
+        let path = entry.path();
         if path.is_dir() {
-            walk(&path, files)?;
+            walk(&path, visited, files)?;
         } else if path.extension().is_some_and(|ext| ext == "json") {
             files.push(path);
         }

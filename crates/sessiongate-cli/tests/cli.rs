@@ -9,7 +9,7 @@ use alloy_primitives::{Address, U256, address, hex};
 use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 sol! {
     function transfer(address to, uint256 amount);
@@ -208,9 +208,14 @@ fn now_defaults_to_the_system_clock() {
 }
 
 #[test]
-fn chain_id_from_flag_then_tx_then_1() {
+fn chain_id_from_flag_or_tx_which_must_agree() {
     let fx = Fixture::new("chain");
     let session = fx.write_json("session.json", &session());
+    let plain = fx.write_json("plain.json", &pay_tx(1));
+    let out = check(&session, &plain, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = check(&session, &plain, &["--chain-id", "5"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let mut tx = pay_tx(1);
     tx["chainId"] = json!("0x5");
     let tx = fx.write_json("tx.json", &tx);
@@ -221,8 +226,93 @@ fn chain_id_from_flag_then_tx_then_1() {
         "{}",
         stderr(&out)
     );
+    // A transaction for chain 5 is not judged as one for chain 1 because a flag says so.
     let out = check(&session, &tx, &["--chain-id", "1"]);
+    assert_bad_input(
+        &out,
+        &["tx.json: chainId is 5, but --chain-id is 1; they must agree"],
+    );
+    let out = check(&session, &tx, &["--chain-id", "5"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn chain_id_wider_than_64_bits_is_bad_input() {
+    let fx = Fixture::new("chain-wide");
+    let session = fx.write_json("session.json", &session());
+    // 2^64 + 1 used to read as no chain id, so as chain 1, and allow.
+    let mut tx = pay_tx(1);
+    tx["chainId"] = json!("18446744073709551617");
+    let tx = fx.write_json("tx.json", &tx);
+    assert_bad_input(
+        &check(&session, &tx, &[]),
+        &["tx.json: chainId: 18446744073709551617 is not a chain id"],
+    );
+    let mut call = pay_call(1);
+    call["chainId"] = json!("0x10000000000000001");
+    let batch = fx.write_json("batch.json", &json!({ "calls": [pay_call(1), call] }));
+    assert_bad_input(
+        &check(&session, &batch, &["--chain-id", "1"]),
+        &["batch.json: calls[1].chainId: 18446744073709551617 is not a chain id"],
+    );
+}
+
+#[test]
+fn batch_on_two_chains_or_from_two_senders_is_bad_input() {
+    let fx = Fixture::new("batch-origin");
+    let session = fx.write_json("session.json", &session());
+    let on = |chain: &str| {
+        let mut call = pay_call(1);
+        call["chainId"] = json!(chain);
+        call
+    };
+    // Judged on its first call's chain, this batch used to be allowed.
+    let chains = fx.write_json("chains.json", &json!({ "calls": [on("1"), on("5")] }));
+    assert_bad_input(
+        &check(&session, &chains, &[]),
+        &["chains.json: calls[1].chainId: chain 5 differs from chain 1 at calls[0].chainId"],
+    );
+    let from = |sender: Address| {
+        let mut call = pay_call(1);
+        call["from"] = json!(sender.to_string());
+        call
+    };
+    let senders = fx.write_json(
+        "senders.json",
+        &json!({ "calls": [from(ACCOUNT), pay_call(1), from(PAYEE)] }),
+    );
+    assert_bad_input(
+        &check(&session, &senders, &[]),
+        &[
+            "senders.json: calls[2].from: ",
+            "differs from 0x2222222222222222222222222222222222222222 at calls[0].from",
+        ],
+    );
+    let agreeing = fx.write_json(
+        "agreeing.json",
+        &json!({ "calls": [from(ACCOUNT), on("1"), from(ACCOUNT)] }),
+    );
+    let out = check(&session, &agreeing, &["--chain-id", "1"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn account_flag_and_tx_from_must_agree() {
+    let fx = Fixture::new("account-from");
+    let session = fx.write_json("session.json", &session());
+    let mut tx = pay_tx(1);
+    tx["from"] = json!(ACCOUNT.to_string());
+    let tx = fx.write_json("tx.json", &tx);
+    let account = ACCOUNT.to_string();
+    let out = check(&session, &tx, &["--account", &account]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let other = PAYEE.to_string();
+    assert_bad_input(
+        &check(&session, &tx, &["--account", &other]),
+        &[&format!(
+            "tx.json: from is {ACCOUNT}, but --account is {PAYEE}; they must agree"
+        )],
+    );
 }
 
 #[test]
@@ -338,8 +428,141 @@ fn commit_updates_ledger_on_allow_only() {
     let out = check(&session, &small, &["--ledger", ledger_arg]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(std::fs::read(&ledger).unwrap(), before);
-    let leftovers = std::fs::read_dir(&fx.dir).unwrap().count();
-    assert_eq!(leftovers, 4, "temp files left beside the ledger");
+    assert_eq!(
+        file_names(&fx.dir),
+        [
+            "ledger.json",
+            "ledger.json.lock",
+            "session.json",
+            "small.json",
+            "tx.json"
+        ],
+        "temp files left beside the ledger"
+    );
+}
+
+/// The names in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The standard session with a budget of one 10 USDC payment in all.
+fn one_payment_session() -> Value {
+    let mut doc = session();
+    *doc.pointer_mut("/actions/0/rules/1/budget").unwrap() = json!("10000000");
+    doc
+}
+
+fn commit_args<'a>(session: &'a Path, tx: &'a Path, ledger: &'a Path) -> Vec<&'a str> {
+    vec![
+        "check",
+        "--session",
+        session.to_str().unwrap(),
+        "--tx",
+        tx.to_str().unwrap(),
+        "--now",
+        "1000",
+        "--ledger",
+        ledger.to_str().unwrap(),
+        "--commit",
+    ]
+}
+
+#[test]
+fn concurrent_commits_spend_a_one_payment_budget_once() {
+    let fx = Fixture::new("commit-race");
+    let session = fx.write_json("session.json", &one_payment_session());
+    let tx = fx.write_json("tx.json", &pay_tx(10_000_000));
+    let ledger = fx.path("ledger.json");
+    let args = commit_args(&session, &tx, &ledger);
+    // All started before any is waited for, so their load-decide-write runs overlap.
+    let children: Vec<_> = (0..16)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_sessiongate"))
+                .args(&args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let codes: Vec<Option<i32>> = outs.iter().map(|o| o.status.code()).collect();
+    let allowed = codes.iter().filter(|&&c| c == Some(0)).count();
+    let denied = codes.iter().filter(|&&c| c == Some(1)).count();
+    assert_eq!((allowed, denied), (1, 15), "exit codes {codes:?}");
+    for out in outs.iter().filter(|o| o.status.code() == Some(1)) {
+        assert!(stderr(out).contains("0 left"), "{}", stderr(out));
+    }
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
+    assert_eq!(saved, json!({ "actions/pay/rules[1]": 10_000_000 }));
+    assert_eq!(
+        file_names(&fx.dir),
+        ["ledger.json", "ledger.json.lock", "session.json", "tx.json"]
+    );
+}
+
+#[test]
+fn commit_waits_for_the_ledger_lock() {
+    let fx = Fixture::new("commit-lock");
+    let session = fx.write_json("session.json", &one_payment_session());
+    let tx = fx.write_json("tx.json", &pay_tx(10_000_000));
+    let ledger = fx.path("ledger.json");
+    let lock = std::fs::File::create(fx.path("ledger.json.lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sessiongate"))
+        .args(commit_args(&session, &tx, &ledger))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let early = child.try_wait().unwrap();
+    // Another holder's ledger is what it reads once it has the lock.
+    std::fs::write(&ledger, "{ \"actions/pay/rules[1]\": 4000000 }").unwrap();
+    lock.unlock().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(early, None, "the commit ran while the lock was held");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("6000000 left"), "{}", stderr(&out));
+}
+
+#[test]
+fn temp_file_left_by_a_killed_commit_is_harmless() {
+    let fx = Fixture::new("commit-stale");
+    let (session, tx) = fx.session_and_tx(10_000_000);
+    let ledger = fx.path("ledger.json");
+    // What a commit killed between write and rename leaves behind.
+    fx.write(".ledger.json.tmp", "{ \"actions/pay/rules[1]\": ");
+    let out = sessiongate(&commit_args(&session, &tx, &ledger));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
+    assert_eq!(saved, json!({ "actions/pay/rules[1]": 10_000_000 }));
+    assert_eq!(
+        file_names(&fx.dir),
+        ["ledger.json", "ledger.json.lock", "session.json", "tx.json"]
+    );
+}
+
+#[test]
+fn failed_commit_prints_no_allow_and_keeps_the_ledger() {
+    let fx = Fixture::new("commit-fail");
+    let (session, tx) = fx.session_and_tx(10_000_000);
+    let ledger = fx.write("ledger.json", "{}\n");
+    // A directory where the temp file goes: the write fails after the decision to allow.
+    fx.write(".ledger.json.tmp/inside", "");
+    let out = sessiongate(&commit_args(&session, &tx, &ledger));
+    // An allow printed for a payment the ledger never recorded would let it be paid again.
+    assert_bad_input(&out, &["ledger.json: "]);
+    assert_eq!(std::fs::read_to_string(&ledger).unwrap(), "{}\n");
 }
 
 #[test]
@@ -444,6 +667,65 @@ fn test_command_walks_directories_and_counts_broken_files() {
     assert_eq!(lines[3], "2 passed, 1 failed");
 }
 
+/// Runs the binary, killing it and failing the test if it runs past `seconds`.
+fn sessiongate_within(seconds: u64, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sessiongate"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`sessiongate {}` ran past {seconds}s", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn test_command_walks_each_directory_once_through_symlink_loops() {
+    use std::os::unix::fs::symlink;
+    let fx = Fixture::new("test-symlinks");
+    let pass = scenario(json!([{ "now": 1000, "call": pay_call(1), "expect": "allow" }]));
+    fx.write_json("suite/one.json", &pass);
+    fx.write_json("suite/sub/two.json", &pass);
+    fx.write_json("elsewhere/three.json", &pass);
+    // Two links to the suite itself double the paths at every level; one more points back up.
+    symlink(".", fx.path("suite/again")).unwrap();
+    symlink(".", fx.path("suite/more")).unwrap();
+    symlink("..", fx.path("suite/sub/up")).unwrap();
+    // A linked file is still followed, and so is a linked directory reached only by its link.
+    symlink(
+        fx.path("elsewhere/three.json"),
+        fx.path("suite/sub/three.json"),
+    )
+    .unwrap();
+    symlink(fx.path("elsewhere"), fx.path("suite/linked")).unwrap();
+    let suite = fx.path("suite");
+    let out = sessiongate_within(20, &["test", suite.to_str().unwrap(), "--verbose"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    let ran: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split(": step").next())
+        .collect();
+    let expected = [
+        suite.join("linked/three.json"),
+        suite.join("one.json"),
+        suite.join("sub/three.json"),
+        suite.join("sub/two.json"),
+    ];
+    let expected: Vec<String> = expected.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(ran[..4], expected, "{text}");
+    assert_eq!(text.lines().last(), Some("4 passed, 0 failed"), "{text}");
+}
+
 #[test]
 fn test_command_on_missing_file_is_bad_input() {
     let fx = Fixture::new("test-missing");
@@ -456,6 +738,67 @@ fn test_command_on_missing_file_is_bad_input() {
         "{text}"
     );
     assert!(text.ends_with("0 passed, 1 failed\n"), "{text}");
+}
+
+#[test]
+fn ledger_naming_a_counter_twice_is_bad_input() {
+    let fx = Fixture::new("ledger-duplicate");
+    let (session, tx) = fx.session_and_tx(10_000_000);
+    // The budget is spent, then "unspent": read last-wins, it could be spent again.
+    let ledger = fx.write(
+        "ledger.json",
+        r#"{ "actions/pay/rules[1]": "25000000", "actions/pay/rules[1]": "0" }"#,
+    );
+    let before = std::fs::read(&ledger).unwrap();
+    let ledger_arg = ledger.to_str().unwrap();
+    let out = check(&session, &tx, &["--ledger", ledger_arg, "--commit"]);
+    assert_bad_input(
+        &out,
+        &["ledger.json: ", "duplicate key `actions/pay/rules[1]`"],
+    );
+    assert_eq!(std::fs::read(&ledger).unwrap(), before);
+    let args = [
+        "budgets",
+        "--session",
+        session.to_str().unwrap(),
+        "--ledger",
+        ledger_arg,
+    ];
+    assert_bad_input(
+        &sessiongate(&args),
+        &["duplicate key `actions/pay/rules[1]`"],
+    );
+}
+
+#[test]
+fn session_naming_a_key_twice_is_bad_input() {
+    let fx = Fixture::new("session-duplicate");
+    let (_, tx) = fx.session_and_tx(1);
+    let text = session()
+        .to_string()
+        .replace("\"chain_id\":1", "\"chain_id\":5,\"chain_id\":1");
+    assert!(text.contains("\"chain_id\":5"), "{text}");
+    let session = fx.write("session.json", &text);
+    assert_bad_input(
+        &check(&session, &tx, &[]),
+        &["session.json: ", "duplicate key `chain_id`"],
+    );
+    // Nested in a scenario, the session used to be read through a JSON value that kept the last.
+    let steps = json!([{ "now": 1000, "call": pay_call(1), "expect": "allow" }]);
+    let text = scenario(steps)
+        .to_string()
+        .replace("\"chain_id\":1", "\"chain_id\":5,\"chain_id\":1");
+    let file = fx.write("scenario.json", &text);
+    let out = sessiongate(&["test", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with(&format!(
+            "{}: session: duplicate key `chain_id`",
+            file.display()
+        )),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

@@ -111,3 +111,65 @@ fn ambiguous_batch_without_a_kind_exits_1_asking_for_it() {
     let biconomy = check_user_op("user-op-v07-allowed.json", &["--account-kind", "biconomy"]);
     assert_eq!(biconomy.status.code(), Some(0), "{}", stderr(&biconomy));
 }
+
+#[test]
+fn account_flag_other_than_the_sender_is_bad_input() {
+    let op: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("user-op-v06-allowed.json")).unwrap(),
+    )
+    .unwrap();
+    let sender = op["sender"].as_str().unwrap().to_owned();
+    let same = check_user_op("user-op-v06-allowed.json", &["--account", &sender]);
+    assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
+    // The sender is the account the op runs as; a flag naming another used to be ignored.
+    let other = "0x1111111111111111111111111111111111111111";
+    let out = check_user_op("user-op-v06-allowed.json", &["--account", other]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("user-op-v06-allowed.json: sender is 0x"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("but --account is {other}")), "{err}");
+}
+
+#[test]
+fn scenario_account_other_than_the_sender_fails_the_step() {
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(fixture(name)).unwrap()).unwrap()
+    };
+    let op = read("user-op-v06-allowed.json");
+    let scenario = |account: &Value| {
+        serde_json::json!({
+            "session": read("user-op-session.json"),
+            "account": account,
+            "steps": [{ "now": 1760000000u64, "user_op": op, "expect": "allow" }],
+        })
+    };
+    let dir = std::env::temp_dir().join(format!("sessiongate-user-op-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |account: &Value| {
+        let file = dir.join("scenario.json");
+        std::fs::write(&file, scenario(account).to_string()).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_sessiongate"))
+            .args(["test", file.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let same = run(&op["sender"]);
+    let other = run(&Value::from("0x1111111111111111111111111111111111111111"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let stdout = |out: &Output| String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(same.status.code(), Some(0), "{}", stdout(&same));
+    assert_eq!(other.status.code(), Some(1), "{}", stdout(&other));
+    let text = stdout(&other);
+    assert!(
+        text.contains("step 0: expected allow, got error: the step's user_op.sender is 0x"),
+        "{text}"
+    );
+    assert!(
+        text.contains("but the scenario's account is 0x1111111111111111111111111111111111111111"),
+        "{text}"
+    );
+}

@@ -4,7 +4,7 @@
 use crate::account::AccountKind;
 use crate::document::{LoadError, from_json_text};
 use crate::session::{Context, Session};
-use crate::transaction::CallDocument;
+use crate::transaction::{CallDocument, Origin, origin};
 use crate::user_op::UserOperation;
 use crate::{Call, MemoryLedger, Mode, Verdict};
 use alloc::boxed::Box;
@@ -21,14 +21,15 @@ pub struct Scenario {
     pub description: String,
     /// The session document, in any supported format.
     pub session: serde_json::Value,
-    /// The smart account the session belongs to.
+    /// The smart account the session belongs to; when absent, a step's `from` (or its user
+    /// operation's sender). A step that names another is an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Address>,
     /// How the account encodes its calls, for `account_calldata` and `user_op` steps; detected
     /// from the selector when absent (a Smart Sessions or thirdweb session knows its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_kind: Option<AccountKind>,
-    /// The chain; 1 when absent.
+    /// The chain; 1 when absent. A step whose calls name another is an error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_id: Option<u64>,
     /// The steps, run in order.
@@ -136,13 +137,12 @@ impl Scenario {
             .iter()
             .enumerate()
             .map(|(index, step)| {
-                let ctx = Context {
-                    now: step.now,
-                    chain_id,
-                    account: self.account,
-                };
-                let (verdict, error) = match step.input() {
-                    Ok(input) => {
+                let input = step.input().and_then(|input| {
+                    let ctx = step.context(&input, self.account, chain_id)?;
+                    Ok((input, ctx))
+                });
+                let (verdict, error) = match input {
+                    Ok((input, ctx)) => {
                         let verdict = match input {
                             Input::Calls(calls) => session.explain(&calls, &ledger, &ctx),
                             Input::AccountCalldata(data) => session.evaluate_account_calldata(
@@ -213,5 +213,115 @@ impl Step {
                 "a step needs exactly one of call, calls, account_calldata, user_op",
             )),
         }
+    }
+
+    /// The step's context: the scenario's chain and account, which the step's calls (and user
+    /// operation's sender) may repeat but not contradict, as the chain would not run them so.
+    /// With no account in the scenario, the calls' `from` is the account, as in `check`.
+    fn context(
+        &self,
+        input: &Input<'_>,
+        account: Option<Address>,
+        chain_id: u64,
+    ) -> Result<Context, String> {
+        let named = match (&self.call, &self.calls) {
+            (Some(call), _) => origin(core::slice::from_ref(call), |_| "call".into()),
+            (_, Some(calls)) => origin(calls, |i| alloc::format!("calls[{i}]")),
+            _ => Ok(Origin::default()),
+        }
+        .map_err(|e| alloc::format!("{e}"))?;
+        if let Some(named) = named.chain_id.filter(|&c| c != chain_id) {
+            return Err(alloc::format!(
+                "the step's calls name chain {named}, but the scenario is on chain {chain_id}"
+            ));
+        }
+        let sender = match input {
+            Input::UserOp(op) => Some(("user_op.sender", op.sender)),
+            _ => named.from.map(|from| ("from", from)),
+        };
+        let account = match (account, sender) {
+            (Some(account), Some((field, sender))) if account != sender => {
+                return Err(alloc::format!(
+                    "the step's {field} is {sender}, but the scenario's account is {account}"
+                ));
+            }
+            (Some(account), _) => Some(account),
+            (None, sender) => sender.map(|(_, sender)| sender),
+        };
+        Ok(Context {
+            now: self.now,
+            chain_id,
+            account,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "0x1111111111111111111111111111111111111111";
+    const B: &str = "0x2222222222222222222222222222222222222222";
+
+    /// Runs one step of a scenario on chain 1 whose session allows any call.
+    fn run(account: Option<&str>, step: serde_json::Value) -> StepOutcome {
+        let mut scenario = serde_json::json!({
+            "session": { "actions": [{ "target": "*", "selector": "*", "policies": [{ "type": "sudo" }] }] },
+            "chain_id": 1,
+            "steps": [step],
+        });
+        if let Some(account) = account {
+            scenario["account"] = account.into();
+        }
+        let scenario = Scenario::from_json(&scenario.to_string()).unwrap();
+        scenario.run().unwrap().remove(0)
+    }
+
+    fn error(outcome: &StepOutcome) -> &str {
+        assert!(!outcome.passed(), "{outcome:?}");
+        outcome.error.as_deref().unwrap_or_default()
+    }
+
+    #[test]
+    fn calls_that_agree_with_the_scenario_run() {
+        let call = serde_json::json!({ "to": A, "from": B, "chainId": "0x1" });
+        let step = serde_json::json!({ "now": 1, "calls": [call, { "to": A }], "expect": "allow" });
+        assert!(run(Some(B), step.clone()).passed());
+        assert!(run(None, step).passed());
+    }
+
+    #[test]
+    fn a_step_on_another_chain_is_an_error() {
+        // Judged on the scenario's chain, this call used to be allowed.
+        let step =
+            serde_json::json!({ "now": 1, "call": { "to": A, "chainId": 5 }, "expect": "allow" });
+        assert_eq!(
+            error(&run(None, step)),
+            "the step's calls name chain 5, but the scenario is on chain 1"
+        );
+    }
+
+    #[test]
+    fn a_batch_on_two_chains_or_from_two_senders_is_an_error() {
+        let calls = serde_json::json!([{ "to": A, "chainId": 1 }, { "to": A, "chainId": "18446744073709551617" }]);
+        let step = serde_json::json!({ "now": 1, "calls": calls, "expect": "allow" });
+        assert!(
+            error(&run(None, step)).starts_with("calls[1].chainId: 18446744073709551617 is not"),
+        );
+        let calls = serde_json::json!([{ "to": A, "from": A }, { "to": A, "from": B }]);
+        let step = serde_json::json!({ "now": 1, "calls": calls, "expect": "allow" });
+        assert!(error(&run(None, step)).starts_with("calls[1].from: "));
+    }
+
+    #[test]
+    fn a_sender_other_than_the_account_is_an_error() {
+        let step =
+            serde_json::json!({ "now": 1, "call": { "to": A, "from": A }, "expect": "allow" });
+        let account: Address = B.parse().unwrap();
+        let from: Address = A.parse().unwrap();
+        assert_eq!(
+            error(&run(Some(B), step)),
+            alloc::format!("the step's from is {from}, but the scenario's account is {account}")
+        );
     }
 }

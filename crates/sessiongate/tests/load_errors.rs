@@ -452,3 +452,44 @@ fn errors_in_later_elements_name_their_index() {
     let doc = json!({ "actions": [ok.clone(), ok, bad] });
     assert_error(&doc.to_string(), false, "actions[2].rules[1].value", "ten");
 }
+
+#[test]
+fn a_budget_named_twice_is_refused() {
+    // serde_json would keep the last, larger budget for every rule sharing `daily`.
+    let doc = r#"{
+        "budgets": { "daily": { "limit": 5 }, "daily": { "limit": 5000 } },
+        "actions": [{ "target": "*", "selector": "*", "policies": [{ "type": "value_limit", "limit": { "shared": "daily" } }] }]
+    }"#;
+    assert_error(doc, true, "budgets", "duplicate key `daily`");
+}
+
+#[test]
+fn a_key_repeated_anywhere_in_the_document_is_refused() {
+    let policy = r#"{ "type": "max_value", "limit": 1, "limit": 1000000 }"#;
+    let doc = format!(
+        r#"{{ "actions": [{{ "target": "*", "selector": "*", "policies": [{policy}] }}] }}"#
+    );
+    assert_error(
+        &doc,
+        true,
+        "actions[0].policies[0]",
+        "duplicate key `limit`",
+    );
+    let rule = r#"{ "param": "to", "condition": "eq", "value": { "context": "account", "context": "value" } }"#;
+    let doc = format!(
+        r#"{{ "actions": [{{ "target": "{TOKEN}", "selector": "{TRANSFER}", "rules": [{rule}] }}] }}"#
+    );
+    assert_error(
+        &doc,
+        true,
+        "actions[0].rules[0].value",
+        "duplicate key `context`",
+    );
+}
+
+#[test]
+fn a_format_named_twice_is_refused() {
+    // The loader is picked by `format`: two of them must not pick one silently.
+    let doc = r#"{ "format": "thirdweb", "format": "sessiongate", "actions": [] }"#;
+    assert_error(doc, true, "", "duplicate key `format`");
+}

@@ -3208,7 +3208,7 @@ fn examples_have_the_shape_the_examples_test_requires() {
             );
             assert!(tx.name == "tx-allow.json" || tx.name.starts_with("tx-deny-"));
             let parsed = Transaction::from_json(&tx.text()).unwrap();
-            assert_eq!(parsed.from(), Some(ACCOUNT));
+            assert_eq!(parsed.from().unwrap(), Some(ACCOUNT));
         }
         assert!(example.readme.contains(&format!("--now {}", example.now())));
     }

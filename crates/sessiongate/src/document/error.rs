@@ -1,3 +1,4 @@
+use super::unique::Refused;
 use alloc::string::{String, ToString};
 use core::fmt;
 
@@ -127,7 +128,17 @@ impl InvalidField {
 }
 
 /// Deserializes `T` from JSON text, reporting the path of the field at fault where std allows.
+/// A key repeated within any object is an error, naming the key and the object's path.
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    match super::unique::refuse_duplicate_keys(text) {
+        Ok(()) => parse(text),
+        Err(Refused::Duplicate(e)) => Err(e),
+        // The typed parse names the field at fault better; should it pass, the walk's error stands.
+        Err(Refused::NotJson(e)) => parse::<T>(text).and(Err(e)),
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsonError> {
     #[cfg(feature = "std")]
     {
         let mut de = serde_json::Deserializer::from_str(text);

@@ -9,6 +9,7 @@ mod error;
 mod quantity;
 mod rules;
 mod target;
+mod unique;
 
 pub use budget::{BudgetDocument, BudgetSpec};
 pub use error::{InvalidField, JsonError, LoadError};
@@ -17,6 +18,7 @@ pub use target::Target;
 
 pub(crate) use compile::compile;
 pub(crate) use error::{from_json as from_json_text, from_value as from_json_value};
+pub(crate) use unique::duplicate_key;
 
 use alloc::{boxed::Box, collections::BTreeMap, string::String, vec::Vec};
 use alloy_primitives::Address;

@@ -42,7 +42,8 @@ fn loader(format: Option<&serde_json::Value>) -> Result<&str, LoadError> {
     }
 }
 
-/// Loads a session document of any format from JSON text.
+/// Loads a session document of any format from JSON text. The text is read itself, never through
+/// a JSON value, and a key given twice in any object is an error.
 pub fn load_json(text: &str) -> Result<Session, LoadError> {
     let peek: Peek = document::from_json_text(text)?;
     match loader(peek.format.as_ref())? {
@@ -52,14 +53,14 @@ pub fn load_json(text: &str) -> Result<Session, LoadError> {
             smart_sessions::compile_onchain(&document::from_json_text(text)?)
         }
         "thirdweb" => thirdweb::compile(&document::from_json_text(text)?),
-        // Parsed from the text itself: a detour through a JSON value would hide duplicate keys.
         "biconomy-abi-svm" => abi_svm(&document::from_json_text(text)?),
         "biconomy-erc20-svm" => erc20_svm(&document::from_json_text(text)?),
         other => Err(unsupported(other)),
     }
 }
 
-/// Loads a session document of any format from a parsed JSON value.
+/// Loads a session document of any format from a parsed JSON value. The value has already kept
+/// only the last of any repeated key: load the text with [`load_json`] to have repeats refused.
 pub fn load_value(value: serde_json::Value) -> Result<Session, LoadError> {
     let format = value.get("format").cloned();
     match loader(format.as_ref())? {

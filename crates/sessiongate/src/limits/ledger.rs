@@ -1,8 +1,8 @@
-use crate::document::Quantity;
+use crate::document::{LoadError, Quantity, duplicate_key, from_json_text};
 use alloc::{borrow::Cow, collections::BTreeMap, string::String};
 use alloy_primitives::{U256, map::HashMap};
 use core::fmt;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de};
 
 /// The name of one cumulative counter: a stable, printable path such as
 /// `session/policies[0]` or `actions/pay/rules[1]`, so a caller can store usage anywhere.
@@ -108,6 +108,12 @@ impl MemoryLedger {
         Self::default()
     }
 
+    /// Reads a ledger as [`Serialize`] writes it: a JSON object of counter to amount. A counter
+    /// named twice is an error naming it.
+    pub fn from_json(text: &str) -> Result<Self, LoadError> {
+        Ok(from_json_text(text)?)
+    }
+
     /// The amount recorded under `key`, zero if none.
     #[inline]
     pub fn get(&self, key: &str) -> U256 {
@@ -158,12 +164,29 @@ impl Serialize for MemoryLedger {
     }
 }
 
+/// A counter named twice is refused, whatever the deserializer: which amount would be meant is
+/// unknowable, and keeping the smaller one would let a spent budget be spent again.
 impl<'de> Deserialize<'de> for MemoryLedger {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let entries = BTreeMap::<String, Quantity>::deserialize(deserializer)?;
-        Ok(Self {
-            entries: entries.into_iter().map(|(k, v)| (k, v.0)).collect(),
-        })
+        struct Entries;
+        impl<'de> de::Visitor<'de> for Entries {
+            type Value = MemoryLedger;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of counter to amount")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = HashMap::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if entries.contains_key(&key) {
+                        return Err(duplicate_key(&key));
+                    }
+                    let amount: Quantity = map.next_value()?;
+                    entries.insert(key, amount.0);
+                }
+                Ok(MemoryLedger { entries })
+            }
+        }
+        deserializer.deserialize_map(Entries)
     }
 }
 
@@ -206,5 +229,25 @@ mod tests {
         let text = serde_json::to_string(&ledger).unwrap();
         assert!(text.contains("\"actions/pay/rules[0]\":7"));
         assert_eq!(serde_json::from_str::<MemoryLedger>(&text).unwrap(), ledger);
+        assert_eq!(MemoryLedger::from_json(&text).unwrap(), ledger);
+    }
+
+    #[test]
+    fn a_counter_named_twice_is_refused() {
+        let text = "{\"actions/pay/rules[1]\": \"25000000\", \"actions/pay/rules[1]\": 0}";
+        let e = MemoryLedger::from_json(text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "duplicate key `actions/pay/rules[1]` (line 1, column 59)"
+        );
+        // Serde alone refuses it too, for callers that bypass `from_json`.
+        let e = serde_json::from_str::<MemoryLedger>(text).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("duplicate key `actions/pay/rules[1]`"),
+            "{e}"
+        );
+        let e = MemoryLedger::from_json("{\"a\": 1, \"a\": 1}").unwrap_err();
+        assert!(e.to_string().contains("duplicate key `a`"), "{e}");
     }
 }
