@@ -21,7 +21,7 @@ pub mod user_op;
 pub mod verdict;
 
 pub use document::{LoadError, SessionDocument};
-pub use evaluate::Mode;
+pub use evaluate::{MAX_CALLS, Mode};
 pub use limits::{BudgetStatus, Effect, Ledger, LedgerKey, MemoryLedger};
 pub use session::{Call, Context, Session};
 pub use transaction::Transaction;

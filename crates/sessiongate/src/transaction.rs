@@ -84,6 +84,14 @@ impl Transaction {
         let is_batch = value.as_object().is_some_and(|o| o.contains_key("calls"));
         if is_batch {
             let batch: Batch = from_json_value(value)?;
+            if batch.calls.len() > crate::MAX_CALLS {
+                let message = format!(
+                    "{} calls, more than the {} a transaction may have",
+                    batch.calls.len(),
+                    crate::MAX_CALLS
+                );
+                return Err(LoadError::invalid("calls", message));
+            }
             origin(&batch.calls, |i| format!("calls[{i}]"))?;
             Ok(Self { calls: batch.calls })
         } else if value.is_object() {
@@ -271,5 +279,28 @@ mod tests {
         assert!(error(&text).starts_with("duplicate key `to`"));
         let text = format!(r#"{{"calls": [{{"to": "{A}", "value": 1, "value": 0}}]}}"#);
         assert!(error(&text).starts_with("calls[0]: duplicate key `value`"));
+    }
+
+    #[test]
+    fn a_batch_of_more_calls_than_a_transaction_may_have_is_refused() {
+        let call = format!(r#"{{"to": "{A}"}}"#);
+        let batch = |n: usize| {
+            format!(
+                r#"{{"calls": [{}]}}"#,
+                alloc::vec![call.as_str(); n].join(",")
+            )
+        };
+        assert_eq!(
+            Transaction::from_json(&batch(crate::MAX_CALLS))
+                .unwrap()
+                .calls
+                .len(),
+            256
+        );
+        let message = error(&batch(crate::MAX_CALLS + 1));
+        assert!(
+            message.starts_with("calls: 257 calls, more than the 256"),
+            "{message}"
+        );
     }
 }
