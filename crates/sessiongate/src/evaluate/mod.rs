@@ -194,11 +194,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         } else if self.transaction(calls) || self.mode == Mode::Explain {
             for (index, call) in calls.iter().enumerate() {
                 self.start_call();
-                let ok = match self.session.dispatch {
-                    Dispatch::Alternatives => self.call(index, call),
-                    Dispatch::FirstMatch => self.first_match(index, call),
-                    Dispatch::SmartSessions(smart) => self.smart_call(index, call, smart, origin),
-                };
+                let ok = self.dispatch(index, call, origin);
                 if !ok && self.mode == Mode::Fast {
                     break;
                 }
@@ -258,6 +254,16 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             };
         }
         ok
+    }
+
+    /// Finds the action(s) for a call the session's way, top level or inner.
+    #[inline]
+    fn dispatch(&mut self, index: usize, call: &Call<'_>, origin: Origin) -> bool {
+        match self.session.dispatch {
+            Dispatch::Alternatives => self.call(index, call),
+            Dispatch::FirstMatch => self.first_match(index, call),
+            Dispatch::SmartSessions(smart) => self.smart_call(index, call, smart, origin),
+        }
     }
 
     /// Smart Sessions' dispatch (`PolicyLib.checkSingle7579Exec`): the exact action when it has
@@ -343,7 +349,9 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     ) -> bool {
         let effects = self.out.effects.len();
         if self.action(index, action, call, kind) {
-            self.out.allowed_by.push(Cow::Borrowed(&action.label));
+            if self.inner.is_empty() {
+                self.out.allowed_by.push(Cow::Borrowed(&action.label));
+            }
             fold_into_earlier(&mut self.out.effects, effects);
             return true;
         }

@@ -71,7 +71,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             return None;
         }
         self.inner = inner;
-        let allowed = self.call(at.call, call);
+        let allowed = self.dispatch(at.call, call, super::Origin::Executions);
         self.inner = outer;
         Some(allowed)
     }
