@@ -161,6 +161,7 @@ impl Plan {
             account_calldata: None,
             user_op: None,
             expect,
+            reason: None,
             note: Some(note),
         };
         match input {

@@ -679,6 +679,7 @@ impl Plan {
             account_calldata: None,
             user_op: None,
             expect,
+            reason: None,
             note: Some(note.to_owned()),
         });
         self.whys.push(why);

@@ -373,6 +373,7 @@ impl Plan {
             account_calldata,
             user_op: None,
             expect,
+            reason: None,
             note: Some(note.to_owned()),
         });
         self.now += 1;
