@@ -34,9 +34,12 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             None => LedgerKey::borrowed(&limit.key),
             Some(window) => window_key(limit, window, self.ctx.now)?,
         };
-        let used = self.used(key.as_str())?;
+        let used = self.used(key.as_str()).ok_or_else(|| overflow(amount))?;
         match used.checked_add(amount) {
-            None => Err(Shortfall::Overflow(used)),
+            None => Err(Shortfall::Overflow {
+                used,
+                adding: amount,
+            }),
             Some(total) if total > limit.cap => Err(Shortfall::Exceeded {
                 used,
                 left: limit.cap.saturating_sub(used),
@@ -60,9 +63,10 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let Some((period, _)) = refill.every.at(self.ctx.now) else {
             return Err(Shortfall::NotOpen(refill.every.start));
         };
-        let used = self.used(&limit.key)?;
-        let refilled = self.used(&refill.refilled_key)?;
-        let counted = self.used(&refill.periods_key)?;
+        let read = |key: &str| self.used(key).ok_or_else(|| overflow(amount));
+        let used = read(&limit.key)?;
+        let refilled = read(&refill.refilled_key)?;
+        let counted = read(&refill.periods_key)?;
         let bucket = refill.bucket(limit.cap, used, refilled, counted, period);
         if amount > bucket.balance {
             return Err(Shortfall::Exceeded {
@@ -70,9 +74,24 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 left: bucket.balance,
             });
         }
-        self.add(LedgerKey::borrowed(&limit.key), amount);
-        self.add(LedgerKey::borrowed(&refill.refilled_key), bucket.credit);
-        self.add(LedgerKey::borrowed(&refill.periods_key), bucket.elapsed);
+        // The counters only grow, so a bucket that keeps refilling near 2^256 eventually cannot
+        // record a charge: deny then, so applying the effects to this ledger never overflows.
+        let adds = [
+            (&limit.key, used, amount),
+            (&refill.refilled_key, refilled, bucket.credit),
+            (&refill.periods_key, counted, bucket.elapsed),
+        ];
+        for (_, before, add) in adds {
+            if before.checked_add(add).is_none() {
+                return Err(Shortfall::Overflow {
+                    used: before,
+                    adding: add,
+                });
+            }
+        }
+        for (key, _, add) in adds {
+            self.add(LedgerKey::borrowed(key), add);
+        }
         Ok(())
     }
 
@@ -80,9 +99,9 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     pub(super) fn space(&mut self, at: At<'s>, here: Here<'s>, spacing: &'s Spacing) -> bool {
         let now = self.ctx.now;
         let last = match self.used(&spacing.key) {
-            Ok(last) => last,
+            Some(last) => last,
             // Reading a counter fails only when its pending sum overflows.
-            Err(_) => {
+            None => {
                 let reason = Reason::LimitOverflow {
                     used: U256::MAX,
                     requested: U256::ZERO,
@@ -108,17 +127,16 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         true
     }
 
-    /// The ledger's amount under `key` plus what this batch already added to it.
-    fn used(&self, key: &str) -> Result<U256, Shortfall> {
+    /// The ledger's amount under `key` plus what this batch already added to it; `None` when
+    /// that sum overflows, which checked additions rule out unless the ledger changes meanwhile.
+    fn used(&self, key: &str) -> Option<U256> {
         let pending = self
             .out
             .effects
             .iter()
             .filter(|e| same_key(e.key.as_str(), key))
             .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
-        pending
-            .and_then(|p| p.checked_add(self.ledger.used(key)))
-            .ok_or(Shortfall::Overflow(U256::MAX))
+        pending.and_then(|p| p.checked_add(self.ledger.used(key)))
     }
 
     /// A pending effect; zero additions are not recorded.
@@ -126,6 +144,15 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         if !amount.is_zero() {
             self.out.effects.push(Effect { key, add: amount });
         }
+    }
+}
+
+/// A counter whose pending sum already overflows cannot take `amount`.
+#[cold]
+fn overflow(amount: U256) -> Shortfall {
+    Shortfall::Overflow {
+        used: U256::MAX,
+        adding: amount,
     }
 }
 
@@ -142,11 +169,9 @@ fn window_key(limit: &Limit, window: Window, now: u64) -> Result<LedgerKey<'stat
 #[derive(Clone, Copy)]
 pub(super) enum Shortfall {
     /// The cap would be passed: what is used, and what is left.
-    Exceeded {
-        used: U256,
-        left: U256,
-    },
-    Overflow(U256),
+    Exceeded { used: U256, left: U256 },
+    /// Recording the charge would overflow a counter: what it holds, and what would be added.
+    Overflow { used: U256, adding: U256 },
     /// A windowed or refilling budget before its first period opens.
     NotOpen(u64),
 }
@@ -163,7 +188,10 @@ impl Shortfall {
                 resets_at: limit.renews_at(now),
             },
             Self::NotOpen(valid_after) => Reason::NotYetValid { valid_after, now },
-            Self::Overflow(used) => Reason::LimitOverflow { used, requested },
+            Self::Overflow { used, adding } => Reason::LimitOverflow {
+                used,
+                requested: adding,
+            },
         }
     }
 }

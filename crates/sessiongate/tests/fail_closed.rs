@@ -1,0 +1,204 @@
+//! Fail-closed regressions (issue 10, item 9): the scenario files in `tests/scenarios/fail-closed/`,
+//! one per finding, and what a scenario cannot express.
+
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    reason = "test helpers: a failed expectation should panic"
+)]
+
+use alloy_primitives::{Address, U256, address};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use sessiongate::scenario::Scenario;
+use sessiongate::{Call, Context, MemoryLedger, Reason, Session};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const TARGET: Address = address!("7a250d5630b4cf539739df2c5dacb4c659f2488d");
+
+fn scenario_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/fail-closed")
+}
+
+fn load(name: &str) -> Scenario {
+    let path = scenario_dir().join(name);
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Scenario::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The scenario files, one per finding (two where the finding has two sides).
+const FILES: &[&str] = &[
+    "refill-budget-counter-overflow.json",
+];
+
+#[test]
+fn every_fail_closed_scenario_passes() {
+    let mut names: Vec<String> = fs::read_dir(scenario_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert_eq!(names, FILES, "a file went missing or is not listed");
+    let mut failures = Vec::new();
+    for name in &names {
+        let scenario = load(name);
+        let outcomes = scenario.run().unwrap_or_else(|e| panic!("{name}: {e}"));
+        for outcome in outcomes.iter().filter(|o| !o.passed()) {
+            let got = outcome.verdict.as_ref().map(ToString::to_string);
+            failures.push(format!(
+                "{name} step {}: expected {:?} {:?}, got {got:?} {:?}",
+                outcome.index, outcome.expected, outcome.expected_reason, outcome.error
+            ));
+        }
+        // Every deny names the reason it expects.
+        for (index, step) in scenario.steps.iter().enumerate() {
+            let deny = step.expect == sessiongate::scenario::Expect::Deny;
+            assert!(!deny || step.reason.is_some(), "{name} step {index}");
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn session(doc: Value) -> Session {
+    Session::from_value(doc).unwrap_or_else(|e| panic!("{e}"))
+}
+
+// ---- every budget shape: an allow's effects apply to the ledger they were decided against ----
+
+/// Amounts that sit near the 2^256 edge, and small ones.
+fn amount() -> impl Strategy<Value = U256> {
+    prop_oneof![
+        Just(U256::ZERO),
+        Just(U256::from(1u8)),
+        Just(U256::MAX),
+        Just(U256::MAX - U256::from(1u8)),
+        Just(U256::from(1u8) << 255),
+        any::<[u8; 32]>().prop_map(U256::from_be_bytes),
+        (0..1000u64).prop_map(U256::from),
+    ]
+}
+
+/// A cap of every shape, with limits and refills near 2^256.
+fn budget() -> impl Strategy<Value = Value> {
+    let max = format!("{:#x}", U256::MAX);
+    let half = format!("{:#x}", U256::from(1u8) << 255);
+    let edge = prop::sample::select(vec![max.clone(), half.clone(), "1000".into()]);
+    prop_oneof![
+        edge.clone().prop_map(|limit| json!(limit)),
+        (edge.clone(), 1..20u64)
+            .prop_map(|(limit, period)| json!({ "limit": limit, "period": period })),
+        (edge.clone(), edge.clone(), 1..20u64).prop_map(
+            |(limit, refill, period)| json!({ "limit": limit, "refill": refill, "period": period })
+        ),
+        Just(json!({ "shared": "pool" })),
+    ]
+}
+
+fn budgets_session(first: Value, second: Value, pool: Value) -> Session {
+    let max = format!("{:#x}", U256::MAX);
+    session(json!({
+        "budgets": { "pool": pool },
+        "policies": [
+            { "type": "rate_limit", "max_calls": max, "period": 7 },
+            { "type": "value_limit", "limit": { "limit": max, "refill": max, "period": 3 } }
+        ],
+        "actions": [{
+            "target": TARGET,
+            "selector": "0x12345678",
+            "rules": [
+                { "offset": 0, "budget": first },
+                { "offset": 32, "budget": second }
+            ]
+        }]
+    }))
+}
+
+fn two_words(a: U256, b: U256) -> Vec<u8> {
+    let mut data = vec![0x12, 0x34, 0x56, 0x78];
+    data.extend_from_slice(&a.to_be_bytes::<32>());
+    data.extend_from_slice(&b.to_be_bytes::<32>());
+    data
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever the shapes, amounts, times and batch sizes, an allow's effects apply without
+    /// overflowing any counter, and check and explain agree.
+    #[test]
+    fn allowed_effects_always_apply(
+        first in budget(),
+        second in budget(),
+        pool in budget()
+            .prop_filter("a shared budget is not itself shared", |b| b.get("shared").is_none())
+            .prop_map(|b| if b.is_string() { json!({ "limit": b }) } else { b }),
+        steps in prop::collection::vec(
+            (0..12u64, prop::collection::vec((amount(), amount(), amount()), 1..4)),
+            1..12,
+        ),
+    ) {
+        let s = budgets_session(first, second, pool);
+        let mut ledger = MemoryLedger::new();
+        let mut now = 0u64;
+        for (dt, batch) in steps {
+            now += dt;
+            let datas: Vec<Vec<u8>> = batch.iter().map(|(a, b, _)| two_words(*a, *b)).collect();
+            let calls: Vec<Call<'_>> = batch
+                .iter()
+                .zip(&datas)
+                .map(|((_, _, value), data)| Call { to: TARGET, value: *value, data })
+                .collect();
+            let ctx = Context { now, chain_id: 1, account: None };
+            let verdict = s.check(&calls, &ledger, &ctx);
+            let explained = s.explain(&calls, &ledger, &ctx);
+            prop_assert_eq!(verdict.is_allow(), explained.is_allow());
+            if verdict.is_allow() {
+                prop_assert!(ledger.apply(&verdict.effects).is_ok(), "{:?}", verdict.effects);
+            }
+        }
+    }
+}
+
+/// The finding itself, through the public API: a full spend, one refill, one more unit.
+#[test]
+fn a_refilling_budget_denies_the_charge_its_counter_cannot_record() {
+    let max = format!("{:#x}", U256::MAX);
+    let half = format!("{:#x}", U256::from(1u8) << 255);
+    let s = session(json!({ "actions": [{
+        "target": TARGET, "selector": "0x12345678",
+        "rules": [{ "offset": 0, "budget": { "limit": max, "refill": half, "period": 10 } }]
+    }] }));
+    let mut ledger = MemoryLedger::new();
+    let pay = |amount: U256, now: u64, ledger: &MemoryLedger| {
+        let data = two_words(amount, U256::ZERO);
+        let call = Call {
+            to: TARGET,
+            value: U256::ZERO,
+            data: &data,
+        };
+        let ctx = Context {
+            now,
+            chain_id: 1,
+            account: None,
+        };
+        s.check(&[call], ledger, &ctx).into_owned()
+    };
+    let spent = pay(U256::MAX, 100, &ledger);
+    assert!(spent.is_allow(), "{spent}");
+    ledger.apply(&spent.effects).unwrap();
+    let more = pay(U256::from(1u8), 110, &ledger);
+    assert_eq!(
+        more.violations[0].reason,
+        Reason::LimitOverflow {
+            used: U256::MAX,
+            requested: U256::from(1u8)
+        },
+        "{more}"
+    );
+}
