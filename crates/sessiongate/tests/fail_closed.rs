@@ -33,6 +33,7 @@ fn load(name: &str) -> Scenario {
 
 /// The scenario files, one per finding (two where the finding has two sides).
 const FILES: &[&str] = &[
+    "min-spacing-call-at-zero.json",
     "refill-budget-counter-overflow.json",
 ];
 

@@ -95,12 +95,13 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         Ok(())
     }
 
-    /// A minimum time between allowed calls: the counter holds the last one's time (0: never).
+    /// A minimum time between allowed calls. The counter holds the first second the next call
+    /// may come (0 before any call, so a call at second 0 counts like any other); each allowed
+    /// call moves it to `now + seconds`, exactly, in 256 bits.
     pub(super) fn space(&mut self, at: At<'s>, here: Here<'s>, spacing: &'s Spacing) -> bool {
         let now = self.ctx.now;
-        let last = match self.used(&spacing.key) {
-            Some(last) => last,
-            // Reading a counter fails only when its pending sum overflows.
+        let next = match self.used(&spacing.key) {
+            Some(next) => next,
             None => {
                 let reason = Reason::LimitOverflow {
                     used: U256::MAX,
@@ -109,21 +110,20 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 return self.fail(at, here, reason);
             }
         };
-        let last = u64::try_from(last).unwrap_or(u64::MAX);
-        let next_at = last.saturating_add(spacing.seconds);
-        if last != 0 && (now < next_at || now < last) {
+        let seconds = U256::from(spacing.seconds);
+        if U256::from(now) < next {
+            // Display only: a next time past 2^64-1 (never) shows as the last second there is.
             let reason = Reason::TooSoon {
                 min_spacing: spacing.seconds,
-                last,
+                last: u64::try_from(next.saturating_sub(seconds)).unwrap_or(u64::MAX),
                 now,
-                next_at,
+                next_at: u64::try_from(next).unwrap_or(u64::MAX),
             };
             return self.fail(at, here, reason);
         }
-        self.add(
-            LedgerKey::borrowed(&spacing.key),
-            U256::from(now.saturating_sub(last)),
-        );
+        // `next <= now < 2^64`, so the counter becomes `now + seconds < 2^65`: no overflow.
+        let moved = U256::from(now).saturating_add(seconds).saturating_sub(next);
+        self.add(LedgerKey::borrowed(&spacing.key), moved);
         true
     }
 

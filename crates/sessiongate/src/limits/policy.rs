@@ -79,7 +79,8 @@ impl Window {
     }
 }
 
-/// At least `seconds` between two allowed calls; the counter holds the last allowed call's time.
+/// At least `seconds` between two allowed calls; the counter holds the first second the next
+/// call may come (0 until a call is allowed).
 #[derive(Clone, Debug)]
 pub(crate) struct Spacing {
     pub(crate) key: Box<str>,
