@@ -15,7 +15,7 @@ use alloy_primitives::{Address, U256, address};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use sessiongate::scenario::Scenario;
-use sessiongate::{Call, Context, MemoryLedger, Reason, Session};
+use sessiongate::{Call, Context, MemoryLedger, Reason, Session, UserOperation};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +34,8 @@ fn load(name: &str) -> Scenario {
 /// The scenario files, one per finding (two where the finding has two sides).
 const FILES: &[&str] = &[
     "min-spacing-call-at-zero.json",
+    "paymaster-zero-is-no-paymaster.json",
+    "paymaster-zero-smart-sessions-needs-permit.json",
     "refill-budget-counter-overflow.json",
 ];
 
@@ -68,6 +70,73 @@ fn every_fail_closed_scenario_passes() {
 
 fn session(doc: Value) -> Session {
     Session::from_value(doc).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn v06_op(paymaster_and_data: &str) -> Value {
+    json!({
+        "sender": "0x1111111111111111111111111111111111111111",
+        "nonce": "0x0", "initCode": "0x", "callData": "0x",
+        "callGasLimit": "0x10", "verificationGasLimit": "0x20", "preVerificationGas": "0x30",
+        "maxFeePerGas": "0x1", "maxPriorityFeePerGas": "0x1",
+        "paymasterAndData": paymaster_and_data, "signature": "0x",
+    })
+}
+
+fn v07_op(extra: Value) -> Value {
+    let mut op = json!({
+        "sender": "0x1111111111111111111111111111111111111111",
+        "nonce": "0x0", "callData": "0x",
+        "callGasLimit": "0x10", "verificationGasLimit": "0x20", "preVerificationGas": "0x30",
+        "maxFeePerGas": "0x1", "maxPriorityFeePerGas": "0x1", "signature": "0x",
+    });
+    op.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
+    op
+}
+
+/// Address 0 is no paymaster to the EntryPoint; what follows it is refused, not guessed at.
+#[test]
+fn a_zero_paymaster_is_none_and_must_come_alone() {
+    let zero = format!("0x{}", "00".repeat(20));
+    let op = UserOperation::from_value(v06_op(&zero)).unwrap();
+    assert_eq!(op.paymaster, Some(Address::ZERO));
+    assert_eq!(op.effective_paymaster(), None);
+    // v0.6 counts the verification limit once without a paymaster.
+    assert_eq!(op.max_gas(), Some(U256::from(0x10 + 0x20 + 0x30)));
+    // The field round-trips as given: the account signs it.
+    let back = serde_json::to_value(&op).unwrap();
+    assert_eq!(back["paymasterAndData"], json!(zero));
+
+    let with_data = UserOperation::from_value(v06_op(&format!("{zero}da7a"))).unwrap_err();
+    assert_eq!(with_data.path(), "paymasterAndData", "{with_data}");
+    assert!(with_data.to_string().contains("ambiguous"), "{with_data}");
+
+    let v07 = UserOperation::from_value(v07_op(json!({ "paymaster": zero }))).unwrap();
+    assert_eq!(v07.effective_paymaster(), None);
+    let refused = [
+        (
+            "paymasterData",
+            json!({ "paymaster": zero, "paymasterData": "0x01" }),
+        ),
+        (
+            "paymasterVerificationGasLimit",
+            json!({ "paymaster": zero, "paymasterVerificationGasLimit": "0x1" }),
+        ),
+        (
+            "paymasterPostOpGasLimit",
+            json!({ "paymaster": zero, "paymasterPostOpGasLimit": "0x1" }),
+        ),
+    ];
+    for (field, extra) in refused {
+        let err = UserOperation::from_value(v07_op(extra)).unwrap_err();
+        assert_eq!(err.path(), field, "{err}");
+    }
+    // A real paymaster keeps its data and its gas.
+    let real = address!("9a90000000000000000000000000000000000004");
+    let paid = UserOperation::from_value(v06_op(&format!("{real}da7a"))).unwrap();
+    assert_eq!(paid.effective_paymaster(), Some(real));
+    assert_eq!(paid.max_gas(), Some(U256::from(0x10 + 3 * 0x20 + 0x30)));
 }
 
 // ---- every budget shape: an allow's effects apply to the ledger they were decided against ----

@@ -49,6 +49,8 @@ const FLAG_TARGET: alloy_primitives::Address = alloy_primitives::Address::with_l
 /// What policies may read of a user operation besides its calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct OpFacts {
+    /// The paymaster field as given, address 0 included: the EntryPoint reads 0 as no paymaster,
+    /// Smart Sessions a non-empty paymasterAndData as one.
     pub(crate) paymaster: Option<alloy_primitives::Address>,
     /// Sum of the gas limits; `None` when it overflows.
     pub(crate) max_gas: Option<U256>,
@@ -488,12 +490,15 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             PolicyKind::Tree(tree) => return self.tree(at, here, tree, call.data),
             PolicyKind::Unusable(why) => Reason::Unusable { why },
             PolicyKind::Spacing(spacing) => return self.space(at, here, spacing),
+            // Address 0 is no paymaster to the EntryPoint: the account pays, as without one.
             PolicyKind::Paymaster(allowed) => match self.op.and_then(|op| op.paymaster) {
+                Some(paymaster) if paymaster.is_zero() => return true,
                 Some(paymaster) if !allowed.contains(&paymaster) => {
                     Reason::PaymasterNotAllowed { paymaster }
                 }
                 _ => return true,
             },
+            // Any paymaster field, address 0 too: the module tests paymasterAndData's length.
             PolicyKind::SmartPaymaster { refusal } => {
                 match (self.op.and_then(|op| op.paymaster), refusal) {
                     (Some(paymaster), Some(why)) => {
