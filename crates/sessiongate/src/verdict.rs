@@ -398,6 +398,16 @@ pub enum Reason {
         /// What is wrong with it.
         error: crate::account::UnwrapError,
     },
+    /// A rule's `slice` of a `bytes` or `string` value runs past its end: the value cannot be
+    /// read as the rule needs, as a contract's out-of-range slice reverts.
+    SliceOutOfRange {
+        /// First byte of the slice.
+        start: usize,
+        /// End of the slice (exclusive).
+        end: usize,
+        /// The value's length.
+        len: usize,
+    },
 }
 
 impl Reason {
@@ -435,6 +445,7 @@ impl Reason {
             Self::NeedsUserOp => "needs_user_op",
             Self::AccountFunctionRefused { .. } => "account_function_refused",
             Self::Unwrap { .. } => "unwrap",
+            Self::SliceOutOfRange { .. } => "slice_out_of_range",
         }
     }
 }
@@ -476,6 +487,10 @@ impl fmt::Display for Reason {
             Self::Unwrap { error } => {
                 write!(f, "the account calldata cannot be unwrapped: {error}")
             }
+            Self::SliceOutOfRange { start, end, len } => write!(
+                f,
+                "the slice [{start}, {end}) runs past the end of the {len}-byte value"
+            ),
             Self::EmptyBatch => f.write_str("the batch has no calls"),
             Self::WrongChain { expected, actual } => {
                 write!(f, "the session is for chain {expected}, not chain {actual}")
@@ -742,6 +757,11 @@ mod tests {
             Reason::TooManyInnerCalls { max: 3 },
             Reason::Unwrap {
                 error: crate::account::UnwrapError::EmptyBatch,
+            },
+            Reason::SliceOutOfRange {
+                start: 20,
+                end: 23,
+                len: 20,
             },
         ];
         for reason in reasons {

@@ -37,6 +37,7 @@ const FILES: &[&str] = &[
     "paymaster-zero-is-no-paymaster.json",
     "paymaster-zero-smart-sessions-needs-permit.json",
     "refill-budget-counter-overflow.json",
+    "slice-past-end-is-unreadable.json",
 ];
 
 #[test]
@@ -70,6 +71,81 @@ fn every_fail_closed_scenario_passes() {
 
 fn session(doc: Value) -> Session {
     Session::from_value(doc).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `bytes[] datas`: the selector, the offset, the length and each element.
+fn bytes_array(selector: [u8; 4], elements: &[&[u8]]) -> Vec<u8> {
+    let word = |n: usize| U256::from(n).to_be_bytes::<32>();
+    let mut head = Vec::new();
+    let mut tail = Vec::new();
+    let mut at = 32 * elements.len();
+    for element in elements {
+        head.extend_from_slice(&word(at));
+        tail.extend_from_slice(&word(element.len()));
+        let mut padded = element.to_vec();
+        padded.resize(element.len().div_ceil(32) * 32, 0);
+        tail.extend_from_slice(&padded);
+        at += 32 + padded.len();
+    }
+    let mut data = selector.to_vec();
+    data.extend_from_slice(&word(32));
+    data.extend_from_slice(&word(elements.len()));
+    data.extend(head);
+    data.extend(tail);
+    data
+}
+
+/// A slice past the end of an element is an error under `none`, `some` and `count` too: the
+/// element is neither matched nor unmatched, and the violation names it.
+#[test]
+fn a_short_slice_denies_under_every_quantifier() {
+    let selector = alloy_primitives::keccak256("multicall(bytes[])")[..4]
+        .try_into()
+        .unwrap();
+    let transfer = [0xa9, 0x05, 0x9c, 0xbb];
+    let data = bytes_array(selector, &[&[0xde, 0xad, 0xbe, 0xef, 0], &[0xa9, 0x05]]);
+    let call = Call {
+        to: TARGET,
+        value: U256::ZERO,
+        data: &data,
+    };
+    let ctx = Context {
+        now: 1,
+        chain_id: 1,
+        account: None,
+    };
+    for quantifier in [json!({"quantifier": "none"}), json!({"quantifier": "some"})]
+        .into_iter()
+        .chain([json!({"count": [0, 2]})])
+    {
+        let mut rule = json!({
+            "param": "calls[*]", "slice": [0, 4], "condition": "eq",
+            "value": format!("0x{}", alloy_primitives::hex::encode(transfer)),
+        });
+        rule.as_object_mut()
+            .unwrap()
+            .extend(quantifier.as_object().unwrap().clone());
+        let s = session(json!({ "actions": [{
+            "target": TARGET, "selector": "multicall(bytes[] calls)", "rules": [rule.clone()],
+        }] }));
+        for verdict in [
+            s.check(&[call], &MemoryLedger::new(), &ctx),
+            s.explain(&[call], &MemoryLedger::new(), &ctx),
+        ] {
+            assert!(!verdict.is_allow(), "{rule}");
+            let first = &verdict.violations[0];
+            assert_eq!(
+                first.reason,
+                Reason::SliceOutOfRange {
+                    start: 0,
+                    end: 4,
+                    len: 2
+                },
+                "{rule}"
+            );
+            assert_eq!(first.param.as_deref(), Some("calls[1]"), "{rule}");
+        }
+    }
 }
 
 fn v06_op(paymaster_and_data: &str) -> Value {
