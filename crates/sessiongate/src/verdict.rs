@@ -6,7 +6,7 @@ use crate::calldata::{Selector, WordType};
 use crate::document::Condition as Op;
 use crate::limits::Effect;
 use alloc::{borrow::Cow, string::String, vec::Vec};
-use alloy_primitives::{Address, B256, I256, U256};
+use alloy_primitives::{Address, B256, I256, U256, U512};
 use core::fmt;
 use serde::{Serialize, Serializer};
 
@@ -679,6 +679,14 @@ pub enum Value {
     Bool(bool),
     /// `bytesN`, left-aligned in the word.
     Bytes(B256, u8),
+    /// An exact bound `num / den`: a relation's other parameter times its ratio. Shown as a
+    /// decimal with every digit it has, or as a fraction when it has no finite decimal.
+    Ratio {
+        /// The numerator: the other parameter times the ratio's numerator.
+        num: U512,
+        /// The denominator (not 0).
+        den: U256,
+    },
 }
 
 impl Value {
@@ -708,8 +716,48 @@ impl fmt::Display for Value {
                     .take(len)
                     .try_for_each(|byte| write!(f, "{byte:02x}"))
             }
+            Self::Ratio { num, den } => exact(f, *num, U512::from(*den)),
         }
     }
+}
+
+/// `num / den` written exactly: the whole part, then every decimal digit when the expansion
+/// ends (the denominator has no prime factor but 2 and 5), else as `num/den`.
+fn exact(f: &mut fmt::Formatter<'_>, num: U512, den: U512) -> fmt::Result {
+    let (Some(whole), Some(mut rest)) = (num.checked_div(den), num.checked_rem(den)) else {
+        return write!(f, "{num}/{den}");
+    };
+    if rest.is_zero() {
+        return write!(f, "{whole}");
+    }
+    if !ends_in_decimal(rest, den) {
+        return write!(f, "{num}/{den}");
+    }
+    write!(f, "{whole}.")?;
+    let ten = U512::from(10u8);
+    // At most 256 digits: the reduced denominator is 2^a·5^b below 2^256.
+    while !rest.is_zero() {
+        let Some(shifted) = rest.checked_mul(ten) else {
+            break;
+        };
+        let digit = shifted.checked_div(den).unwrap_or_default();
+        rest = shifted.checked_rem(den).unwrap_or_default();
+        write!(f, "{digit}")?;
+    }
+    Ok(())
+}
+
+/// Whether `rest / den` (0 < rest < den) has a finite decimal expansion.
+fn ends_in_decimal(rest: U512, den: U512) -> bool {
+    let Some(mut reduced) = den.checked_div(rest.gcd(den)) else {
+        return false;
+    };
+    for factor in [U512::from(2u8), U512::from(5u8)] {
+        while !reduced.is_zero() && reduced.checked_rem(factor).is_some_and(|r| r.is_zero()) {
+            reduced = reduced.checked_div(factor).unwrap_or_default();
+        }
+    }
+    reduced == U512::from(1u8)
 }
 
 impl Serialize for Value {

@@ -36,6 +36,7 @@ const FILES: &[&str] = &[
     "min-spacing-call-at-zero.json",
     "paymaster-zero-is-no-paymaster.json",
     "paymaster-zero-smart-sessions-needs-permit.json",
+    "ratio-bound-shown-exactly.json",
     "refill-budget-counter-overflow.json",
     "slice-past-end-is-unreadable.json",
 ];
@@ -67,6 +68,53 @@ fn every_fail_closed_scenario_passes() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The deny shows `word × num / den` exactly, never a rounded bound equal to the value refused.
+#[test]
+fn a_ratio_deny_shows_the_exact_bound() {
+    let outcomes = load("ratio-bound-shown-exactly.json").run().unwrap();
+    let fractional = outcomes[2].verdict.as_ref().unwrap();
+    let text = fractional.to_string();
+    assert!(
+        text.contains("expected ≥ 391111107.591111107904, got 391111107"),
+        "{text}"
+    );
+    let json = serde_json::to_value(&fractional.violations[0].reason).unwrap();
+    assert_eq!(
+        json["expected"]["values"],
+        json!(["391111107.591111107904"])
+    );
+    assert_eq!(json["actual"], json!("391111107"));
+    // A whole bound stays a whole number.
+    let whole = outcomes[0].verdict.as_ref().unwrap().to_string();
+    assert!(
+        whole.contains("expected ≥ 1584000000, got 1583999999"),
+        "{whole}"
+    );
+}
+
+/// A ratio whose bound has no finite decimal expansion cannot come from decimal factors, but the
+/// value type shows one exactly all the same, as a fraction.
+#[test]
+fn a_bound_without_a_finite_decimal_is_a_fraction() {
+    use alloy_primitives::U512;
+    use sessiongate::verdict::Value as Shown;
+    let third = Shown::Ratio {
+        num: U512::from(10u8),
+        den: U256::from(3u8),
+    };
+    assert_eq!(third.to_string(), "10/3");
+    let eighth = Shown::Ratio {
+        num: U512::from(9u8),
+        den: U256::from(8u8),
+    };
+    assert_eq!(eighth.to_string(), "1.125");
+    let whole = Shown::Ratio {
+        num: U512::from(12u8),
+        den: U256::from(4u8),
+    };
+    assert_eq!(whole.to_string(), "3");
 }
 
 fn session(doc: Value) -> Session {

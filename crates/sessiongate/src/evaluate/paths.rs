@@ -3,7 +3,7 @@
 //! is explained after the walk, so the walk itself records nothing and allocates nothing.
 
 use super::{At, Evaluator, Mode};
-use crate::calldata::{DecodeError, Leaf};
+use crate::calldata::{DecodeError, Leaf, WordType};
 use crate::document::Condition;
 use crate::limits::Ledger;
 use crate::rules::{BytesCheck, Expr, Operand, PathRule, Quant, Test, compare_words};
@@ -325,11 +325,17 @@ impl Other {
         }
     }
 
-    /// The reference value as shown: `word × num / den`, rounded down.
-    fn reference(self) -> U256 {
-        let scaled = U512::from(self.word).checked_mul(U512::from(self.num));
-        let quotient = scaled.and_then(|s| s.checked_div(U512::from(self.den)));
-        quotient.map_or(U256::MAX, U256::saturating_from)
+    /// The reference value as shown: the word itself, or `word × num / den` exactly, so a
+    /// deny never shows a bound equal to the value it refused.
+    fn reference(self, ty: WordType) -> Value {
+        if self.num == self.den {
+            return Value::of(ty, self.word);
+        }
+        match U512::from(self.word).checked_mul(U512::from(self.num)) {
+            Some(num) => Value::Ratio { num, den: self.den },
+            // Cannot happen: two 256-bit factors fit in 512 bits.
+            None => Value::of(ty, self.word),
+        }
     }
 }
 
@@ -410,7 +416,7 @@ fn leaf_reason(test: &Test, leaf: &Leaf<'_>, other: Other) -> Reason {
         ) => Reason::Condition {
             expected: Expected {
                 op: *op,
-                values: alloc::vec![Value::of(*ty, other.reference())],
+                values: alloc::vec![other.reference(*ty)],
             },
             actual: Value::of(*ty, *word),
         },
