@@ -408,6 +408,15 @@ pub enum Reason {
         /// The value's length.
         len: usize,
     },
+    /// A call to a Smart Sessions deployment other than the session's own module, and the session
+    /// has no admin fallback action (0x…01, 0x00000002): such a call needs it, as a call to the
+    /// module itself does, besides the action the module would pick. On chain the module
+    /// dispatches it as an ordinary call; refusing it is a deliberate fail-closed deviation, so a
+    /// session key cannot reconfigure sessions there through an ordinary or fallback action.
+    SessionModuleCall {
+        /// The deployment called.
+        module: Address,
+    },
 }
 
 impl Reason {
@@ -446,6 +455,7 @@ impl Reason {
             Self::AccountFunctionRefused { .. } => "account_function_refused",
             Self::Unwrap { .. } => "unwrap",
             Self::SliceOutOfRange { .. } => "slice_out_of_range",
+            Self::SessionModuleCall { .. } => "session_module_call",
         }
     }
 }
@@ -490,6 +500,11 @@ impl fmt::Display for Reason {
             Self::SliceOutOfRange { start, end, len } => write!(
                 f,
                 "the slice [{start}, {end}) runs past the end of the {len}-byte value"
+            ),
+            Self::SessionModuleCall { module } => write!(
+                f,
+                "{module} is a Smart Sessions deployment: a call to it needs the admin fallback \
+                 action (0x…01, 0x00000002) as well as its own"
             ),
             Self::EmptyBatch => f.write_str("the batch has no calls"),
             Self::WrongChain { expected, actual } => {
@@ -810,6 +825,9 @@ mod tests {
                 start: 20,
                 end: 23,
                 len: 20,
+            },
+            Reason::SessionModuleCall {
+                module: Address::ZERO,
             },
         ];
         for reason in reasons {

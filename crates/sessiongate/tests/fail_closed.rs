@@ -34,6 +34,8 @@ fn load(name: &str) -> Scenario {
 /// The scenario files, one per finding (two where the finding has two sides).
 const FILES: &[&str] = &[
     "min-spacing-call-at-zero.json",
+    "other-smart-session-deployment-admin.json",
+    "other-smart-session-deployment.json",
     "paymaster-zero-is-no-paymaster.json",
     "paymaster-zero-smart-sessions-needs-permit.json",
     "ratio-bound-shown-exactly.json",
@@ -261,6 +263,25 @@ fn a_zero_paymaster_is_none_and_must_come_alone() {
     let paid = UserOperation::from_value(v06_op(&format!("{real}da7a"))).unwrap();
     assert_eq!(paid.effective_paymaster(), Some(real));
     assert_eq!(paid.max_gas(), Some(U256::from(0x10 + 3 * 0x20 + 0x30)));
+}
+
+/// An action on another SmartSession deployment loads with a warning that says how it is judged.
+#[test]
+fn an_action_on_another_deployment_warns() {
+    let s = session(json!({
+        "format": "smart-sessions",
+        "actions": [{
+            "target": "0x00000000002B0eCfbD0496EE71e01257dA0E37DE",
+            "selector": "0x4e33ad2e",
+            "policies": [{ "type": "sudo" }]
+        }]
+    }));
+    assert_eq!(s.warnings().len(), 1);
+    assert!(
+        s.warnings()[0].contains("admin fallback"),
+        "{:?}",
+        s.warnings()
+    );
 }
 
 // ---- every budget shape: an allow's effects apply to the ledger they were decided against ----

@@ -231,6 +231,21 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             return self.fail(here, (None, None), reason);
         }
         let session = self.session;
+        if executions && call.to != smart.module && smart.deployments.contains(&call.to) {
+            // Deliberate fail-closed deviation: the module itself checks only `address(this)`,
+            // so another deployment is an ordinary target on chain. Here the admin action must
+            // allow the call too (its counters count it), and the chain's action then decides.
+            let Some(admin) = smart.admin.and_then(|i| session.actions.get(i as usize)) else {
+                let reason = Reason::SessionModuleCall { module: call.to };
+                return self.fail(here, (None, None), reason);
+            };
+            let effects = self.out.effects.len();
+            if !self.action(index, admin, call, CallKind::of(call.data)) {
+                self.out.effects.truncate(effects);
+                return false;
+            }
+            fold_into_earlier(&mut self.out.effects, effects);
+        }
         let found = if executions && call.to == smart.module {
             smart.admin
         } else {
