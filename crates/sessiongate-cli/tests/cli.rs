@@ -565,6 +565,57 @@ fn failed_commit_prints_no_allow_and_keeps_the_ledger() {
     assert_eq!(std::fs::read_to_string(&ledger).unwrap(), "{}\n");
 }
 
+/// A refilling budget near 2^256: after a full spend and one refill, one more unit cannot be
+/// recorded. `check --commit` denies it (exit 1, ledger untouched) instead of printing allow and
+/// then failing to write the ledger.
+#[test]
+fn commit_denies_a_charge_its_counter_cannot_record() {
+    let fx = Fixture::new("commit-overflow");
+    let max = format!("{:#x}", U256::MAX);
+    let half = format!("{:#x}", U256::from(1u8) << 255);
+    let session = fx.write_json(
+        "session.json",
+        &json!({
+            "actions": [{
+                "name": "pay",
+                "target": USDC.to_string(),
+                "selector": "transfer(address to, uint256 amount)",
+                "rules": [{ "param": "amount", "budget": { "limit": max, "refill": half, "period": 100 } }]
+            }]
+        }),
+    );
+    let all = transferCall {
+        to: PAYEE,
+        amount: U256::MAX,
+    }
+    .abi_encode();
+    let all = fx.write_json(
+        "all.json",
+        &json!({ "to": USDC.to_string(), "value": "0", "data": hex::encode_prefixed(all) }),
+    );
+    let one = fx.write_json("one.json", &pay_tx(1));
+    let ledger = fx.path("ledger.json");
+    let ledger_arg = ledger.to_str().unwrap();
+    let out = check(
+        &session,
+        &all,
+        &["--ledger", ledger_arg, "--commit", "--now", "1000"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = std::fs::read(&ledger).unwrap();
+    let out = check(
+        &session,
+        &one,
+        &["--ledger", ledger_arg, "--commit", "--now", "1100"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        verdict(&out)["violations"][0]["reason"]["kind"],
+        json!("limit_overflow")
+    );
+    assert_eq!(std::fs::read(&ledger).unwrap(), before);
+}
+
 #[test]
 fn batch_adds_up_and_is_atomic() {
     let fx = Fixture::new("batch");

@@ -99,6 +99,11 @@ pub(crate) struct SmartDispatch {
     pub(crate) fallback: Option<u32>,
     /// The action of (0x…01, 0x00000002), if it has policies.
     pub(crate) admin: Option<u32>,
+    /// Every known SmartSession deployment. A call to one other than `module` is, on chain, an
+    /// ordinary call; here it also needs the admin action, so a session key cannot enable
+    /// sessions or change policies there through an ordinary or fallback action (a deliberate
+    /// fail-closed deviation).
+    pub(crate) deployments: &'static [Address],
 }
 
 /// A validated session, ready to evaluate calls. Build one with [`Session::from_json`] or

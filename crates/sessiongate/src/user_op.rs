@@ -79,7 +79,10 @@ pub struct UserOperation {
     pub max_priority_fee_per_gas: U256,
     /// v0.6 initCode, or v0.7 factory ‖ factoryData (empty when absent).
     pub init_code: Bytes,
-    /// The paymaster, if any: v0.6 the first 20 bytes of paymasterAndData, v0.7 `paymaster`.
+    /// The paymaster field as given: v0.6 the first 20 bytes of paymasterAndData, v0.7
+    /// `paymaster`. Address 0 is kept, since the account signs it and Smart Sessions sees a
+    /// non-empty paymasterAndData, but the EntryPoint reads it as no paymaster: see
+    /// [`UserOperation::effective_paymaster`].
     pub paymaster: Option<Address>,
     /// Gas for the paymaster's validation; v0.7 only, 0 for v0.6.
     pub paymaster_verification_gas_limit: U256,
@@ -139,14 +142,22 @@ impl UserOperation {
         from_json_value::<Rpc>(value)?.into_op()
     }
 
+    /// The paymaster that pays, as the EntryPoint reads the field: none when it is absent or
+    /// address 0 (both EntryPoints then charge the account; their simulation, which bundlers
+    /// run, refuses address 0 with "AA30 paymaster not deployed").
+    pub fn effective_paymaster(&self) -> Option<Address> {
+        self.paymaster.filter(|p| !p.is_zero())
+    }
+
     /// The gas the op may use in total, as the EntryPoint's required prefund bounds it. v0.6
     /// counts the verification limit three times with a (nonzero) paymaster, since it also
-    /// bounds the paymaster's postOp, which may run twice. `None` when the sum overflows.
+    /// bounds the paymaster's postOp, which may run twice; v0.7 always adds the paymaster's
+    /// limits (zero without one). `None` when the sum overflows.
     pub fn max_gas(&self) -> Option<U256> {
         let base = self.call_gas_limit.checked_add(self.pre_verification_gas)?;
         match self.version {
             EntryPointVersion::V06 => {
-                let times = if self.paymaster.is_some_and(|p| !p.is_zero()) {
+                let times = if self.effective_paymaster().is_some() {
                     3_u8
                 } else {
                     1
@@ -154,14 +165,10 @@ impl UserOperation {
                 let verification = self.verification_gas_limit.checked_mul(U256::from(times))?;
                 base.checked_add(verification)
             }
-            EntryPointVersion::V07 => {
-                let base = base.checked_add(self.verification_gas_limit)?;
-                if self.paymaster.is_none() {
-                    return Some(base);
-                }
-                base.checked_add(self.paymaster_verification_gas_limit)?
-                    .checked_add(self.paymaster_post_op_gas_limit)
-            }
+            EntryPointVersion::V07 => base
+                .checked_add(self.verification_gas_limit)?
+                .checked_add(self.paymaster_verification_gas_limit)?
+                .checked_add(self.paymaster_post_op_gas_limit),
         }
     }
 
@@ -237,10 +244,46 @@ impl UserOperation {
                 "given without a paymaster",
             ));
         }
+        self.check_zero_paymaster()?;
         if !v06 {
             check_v07_widths(&self.to_rpc())?;
         }
         Ok(())
+    }
+
+    /// Address 0 means no paymaster to the EntryPoint, which then ignores what follows it in
+    /// paymasterAndData (and v0.7 still charges the account for the paymaster gas limits). An
+    /// account's validation sees those bytes all the same, so what they mean is unclear:
+    /// refuse them rather than guess, and take a zero paymaster only on its own.
+    fn check_zero_paymaster(&self) -> Result<(), LoadError> {
+        if self.paymaster != Some(Address::ZERO) {
+            return Ok(());
+        }
+        let v06 = self.version == EntryPointVersion::V06;
+        let data_field = if v06 {
+            "paymasterAndData"
+        } else {
+            "paymasterData"
+        };
+        let given = [
+            (data_field, !self.paymaster_data.is_empty()),
+            (
+                "paymasterVerificationGasLimit",
+                !self.paymaster_verification_gas_limit.is_zero(),
+            ),
+            (
+                "paymasterPostOpGasLimit",
+                !self.paymaster_post_op_gas_limit.is_zero(),
+            ),
+        ];
+        match given.into_iter().find(|(_, on)| *on) {
+            Some((field, _)) => Err(LoadError::invalid(
+                field,
+                "given with paymaster address 0, which the EntryPoint reads as no paymaster; \
+                 refused as ambiguous",
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The JSON-RPC fields of the op's version; `check` first.
@@ -514,6 +557,7 @@ impl Rpc {
             EntryPointVersion::V06 => self.fill_v06(&mut op)?,
             EntryPointVersion::V07 => self.fill_v07(&mut op)?,
         }
+        op.check_zero_paymaster()?;
         Ok(op)
     }
 

@@ -6,7 +6,7 @@ use crate::calldata::{Selector, WordType};
 use crate::document::Condition as Op;
 use crate::limits::Effect;
 use alloc::{borrow::Cow, string::String, vec::Vec};
-use alloy_primitives::{Address, B256, I256, U256};
+use alloy_primitives::{Address, B256, I256, U256, U512};
 use core::fmt;
 use serde::{Serialize, Serializer};
 
@@ -432,6 +432,25 @@ pub enum Reason {
         /// The function called on the account.
         selector: Selector,
     },
+    /// A rule's `slice` of a `bytes` or `string` value runs past its end: the value cannot be
+    /// read as the rule needs, as a contract's out-of-range slice reverts.
+    SliceOutOfRange {
+        /// First byte of the slice.
+        start: usize,
+        /// End of the slice (exclusive).
+        end: usize,
+        /// The value's length.
+        len: usize,
+    },
+    /// A call to a Smart Sessions deployment other than the session's own module, and the session
+    /// has no admin fallback action (0x…01, 0x00000002): such a call needs it, as a call to the
+    /// module itself does, besides the action the module would pick. On chain the module
+    /// dispatches it as an ordinary call; refusing it is a deliberate fail-closed deviation, so a
+    /// session key cannot reconfigure sessions there through an ordinary or fallback action.
+    SessionModuleCall {
+        /// The deployment called.
+        module: Address,
+    },
 }
 
 impl Reason {
@@ -472,6 +491,8 @@ impl Reason {
             Self::WorkExhausted { .. } => "work_exhausted",
             Self::TooManyCalls { .. } => "too_many_calls",
             Self::SelfCallNotNamed { .. } => "self_call_not_named",
+            Self::SliceOutOfRange { .. } => "slice_out_of_range",
+            Self::SessionModuleCall { .. } => "session_module_call",
         }
     }
 }
@@ -525,6 +546,15 @@ impl fmt::Display for Reason {
                 f,
                 "{selector} is a call to the account itself: only an action whose target names \
                  the account may allow it"
+            ),
+            Self::SliceOutOfRange { start, end, len } => write!(
+                f,
+                "the slice [{start}, {end}) runs past the end of the {len}-byte value"
+            ),
+            Self::SessionModuleCall { module } => write!(
+                f,
+                "{module} is a Smart Sessions deployment: a call to it needs the admin fallback \
+                 action (0x…01, 0x00000002) as well as its own"
             ),
             Self::EmptyBatch => f.write_str("the batch has no calls"),
             Self::WrongChain { expected, actual } => {
@@ -714,6 +744,14 @@ pub enum Value {
     Bool(bool),
     /// `bytesN`, left-aligned in the word.
     Bytes(B256, u8),
+    /// An exact bound `num / den`: a relation's other parameter times its ratio. Shown as a
+    /// decimal with every digit it has, or as a fraction when it has no finite decimal.
+    Ratio {
+        /// The numerator: the other parameter times the ratio's numerator.
+        num: U512,
+        /// The denominator (not 0).
+        den: U256,
+    },
 }
 
 impl Value {
@@ -743,8 +781,48 @@ impl fmt::Display for Value {
                     .take(len)
                     .try_for_each(|byte| write!(f, "{byte:02x}"))
             }
+            Self::Ratio { num, den } => exact(f, *num, U512::from(*den)),
         }
     }
+}
+
+/// `num / den` written exactly: the whole part, then every decimal digit when the expansion
+/// ends (the denominator has no prime factor but 2 and 5), else as `num/den`.
+fn exact(f: &mut fmt::Formatter<'_>, num: U512, den: U512) -> fmt::Result {
+    let (Some(whole), Some(mut rest)) = (num.checked_div(den), num.checked_rem(den)) else {
+        return write!(f, "{num}/{den}");
+    };
+    if rest.is_zero() {
+        return write!(f, "{whole}");
+    }
+    if !ends_in_decimal(rest, den) {
+        return write!(f, "{num}/{den}");
+    }
+    write!(f, "{whole}.")?;
+    let ten = U512::from(10u8);
+    // At most 256 digits: the reduced denominator is 2^a·5^b below 2^256.
+    while !rest.is_zero() {
+        let Some(shifted) = rest.checked_mul(ten) else {
+            break;
+        };
+        let digit = shifted.checked_div(den).unwrap_or_default();
+        rest = shifted.checked_rem(den).unwrap_or_default();
+        write!(f, "{digit}")?;
+    }
+    Ok(())
+}
+
+/// Whether `rest / den` (0 < rest < den) has a finite decimal expansion.
+fn ends_in_decimal(rest: U512, den: U512) -> bool {
+    let Some(mut reduced) = den.checked_div(rest.gcd(den)) else {
+        return false;
+    };
+    for factor in [U512::from(2u8), U512::from(5u8)] {
+        while !reduced.is_zero() && reduced.checked_rem(factor).is_some_and(|r| r.is_zero()) {
+            reduced = reduced.checked_div(factor).unwrap_or_default();
+        }
+    }
+    reduced == U512::from(1u8)
 }
 
 impl Serialize for Value {
@@ -792,6 +870,14 @@ mod tests {
             Reason::TooManyInnerCalls { max: 3 },
             Reason::Unwrap {
                 error: crate::account::UnwrapError::EmptyBatch,
+            },
+            Reason::SliceOutOfRange {
+                start: 20,
+                end: 23,
+                len: 20,
+            },
+            Reason::SessionModuleCall {
+                module: Address::ZERO,
             },
         ];
         for reason in reasons {

@@ -1186,8 +1186,8 @@ fn paths_bytes() -> Generated {
     )
     .deny(
         swap_path(USDC.to_vec(), 1_000),
-        why("bytes_condition"),
-        "a path of USDC alone (20 bytes): the content is shorter than the end of the slice [20, 23), so the fee condition is false (the length 20 is outside [43, 66] too)",
+        why("slice_out_of_range"),
+        "a path of USDC alone (20 bytes): the slice [20, 23) runs past its end, so the fee cannot be read (the length 20 is outside [43, 66] too)",
     )
     .deny(
         call(ROUTER02, dirty_padding),
@@ -1262,7 +1262,7 @@ fn paths_bytes() -> Generated {
     );
     scenario(
         "paths-bytes.json",
-        "`bytes` and `string` leaves: a Uniswap V3 path compared on byte slices (token, fee) and bounded in length, ENS text records compared as strings (eq, prefix, length) and an ENS contenthash by prefix and length; content shorter than a slice fails the condition, dirty padding and a huge length are denied",
+        "`bytes` and `string` leaves: a Uniswap V3 path compared on byte slices (token, fee) and bounded in length, ENS text records compared as strings (eq, prefix, length) and an ENS contenthash by prefix and length; content shorter than a slice cannot be read, dirty padding and a huge length are denied",
         session,
         p,
     )

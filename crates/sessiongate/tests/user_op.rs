@@ -513,10 +513,13 @@ fn max_gas_follows_the_required_prefund() {
     // Without one, once; a zero paymaster address is none to the EntryPoint.
     let bare = parse(with(v06_json(), "paymasterAndData", json!("0x")));
     assert_eq!(bare.max_gas(), Some(U256::from(171_000)));
-    let zero = hex(&[0; 24]);
+    let zero = hex(&[0; 20]);
     let zeroed = parse(with(v06_json(), "paymasterAndData", json!(zero)));
     assert_eq!(zeroed.paymaster, Some(Address::ZERO));
     assert_eq!(zeroed.max_gas(), Some(U256::from(171_000)));
+    // Bytes after a zero address mean nothing to the EntryPoint: refused as ambiguous.
+    let trailing = with(v06_json(), "paymasterAndData", json!(hex(&[0; 24])));
+    assert!(UserOperation::from_value(trailing).is_err());
     // v0.7: all five limits, once each.
     let op = parse(v07_json());
     let gas = 100_000 + 50_000 + 21_000 + 30_000 + 10_000;

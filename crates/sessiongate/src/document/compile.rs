@@ -308,7 +308,7 @@ fn rate_limit(
             return Err(LoadError::invalid(format!("{path}.min_spacing"), message));
         }
         Some(seconds) => Some(PolicyKind::Spacing(Spacing {
-            key: format!("{key}/last").into(),
+            key: format!("{key}/next").into(),
             seconds,
         })),
         None => None,

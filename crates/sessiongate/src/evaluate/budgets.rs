@@ -35,9 +35,12 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             None => LedgerKey::borrowed(&limit.key),
             Some(window) => window_key(limit, window, self.ctx.now)?,
         };
-        let used = self.used(key.as_str())?;
+        let used = self.used(key.as_str(), amount)?;
         match used.checked_add(amount) {
-            None => Err(Shortfall::Overflow(used)),
+            None => Err(Shortfall::Overflow {
+                used,
+                adding: amount,
+            }),
             Some(total) if total > limit.cap => Err(Shortfall::Exceeded {
                 used,
                 left: limit.cap.saturating_sub(used),
@@ -61,9 +64,10 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let Some((period, _)) = refill.every.at(self.ctx.now) else {
             return Err(Shortfall::NotOpen(refill.every.start));
         };
-        let used = self.used(&limit.key)?;
-        let refilled = self.used(&refill.refilled_key)?;
-        let counted = self.used(&refill.periods_key)?;
+        let read = |key: &str| self.used(key, amount);
+        let used = read(&limit.key)?;
+        let refilled = read(&refill.refilled_key)?;
+        let counted = read(&refill.periods_key)?;
         let bucket = refill.bucket(limit.cap, used, refilled, counted, period);
         if amount > bucket.balance {
             return Err(Shortfall::Exceeded {
@@ -71,18 +75,37 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 left: bucket.balance,
             });
         }
-        self.add(LedgerKey::borrowed(&limit.key), amount);
-        self.add(LedgerKey::borrowed(&refill.refilled_key), bucket.credit);
-        self.add(LedgerKey::borrowed(&refill.periods_key), bucket.elapsed);
+        // The counters only grow, so a bucket that keeps refilling near 2^256 eventually cannot
+        // record a charge: deny then, so applying the effects to this ledger never overflows.
+        let adds = [
+            (&limit.key, used, amount),
+            (&refill.refilled_key, refilled, bucket.credit),
+            (&refill.periods_key, counted, bucket.elapsed),
+        ];
+        for (_, before, add) in adds {
+            if before.checked_add(add).is_none() {
+                return Err(Shortfall::Overflow {
+                    used: before,
+                    adding: add,
+                });
+            }
+        }
+        for (key, _, add) in adds {
+            self.add(LedgerKey::borrowed(key), add);
+        }
         Ok(())
     }
 
-    /// A minimum time between allowed calls: the counter holds the last one's time (0: never).
+    /// A minimum time between allowed calls. The counter holds the first second the next call
+    /// may come (0 before any call, so a call at second 0 counts like any other); each allowed
+    /// call moves it to `now + seconds`, exactly, in 256 bits.
     pub(super) fn space(&mut self, at: At<'s>, here: Here<'s>, spacing: &'s Spacing) -> bool {
         let now = self.ctx.now;
-        let last = match self.used(&spacing.key) {
-            Ok(last) => last,
-            // Reading a counter fails only when its pending sum overflows.
+        let next = match self.used(&spacing.key, U256::ZERO) {
+            Ok(next) => next,
+            Err(Shortfall::OutOfWork) => {
+                return self.fail(at, here, Reason::WorkExhausted { max: MAX_WORK });
+            }
             Err(_) => {
                 let reason = Reason::LimitOverflow {
                     used: U256::MAX,
@@ -91,28 +114,29 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 return self.fail(at, here, reason);
             }
         };
-        let last = u64::try_from(last).unwrap_or(u64::MAX);
-        let next_at = last.saturating_add(spacing.seconds);
-        if last != 0 && (now < next_at || now < last) {
+        let seconds = U256::from(spacing.seconds);
+        if U256::from(now) < next {
+            // Display only: a next time past 2^64-1 (never) shows as the last second there is.
             let reason = Reason::TooSoon {
                 min_spacing: spacing.seconds,
-                last,
+                last: u64::try_from(next.saturating_sub(seconds)).unwrap_or(u64::MAX),
                 now,
-                next_at,
+                next_at: u64::try_from(next).unwrap_or(u64::MAX),
             };
             return self.fail(at, here, reason);
         }
-        self.add(
-            LedgerKey::borrowed(&spacing.key),
-            U256::from(now.saturating_sub(last)),
-        );
+        // `next <= now < 2^64`, so the counter becomes `now + seconds < 2^65`: no overflow.
+        let moved = U256::from(now).saturating_add(seconds).saturating_sub(next);
+        self.add(LedgerKey::borrowed(&spacing.key), moved);
         true
     }
 
-    /// The ledger's amount under `key` plus what this batch already added to it. The scan of
-    /// pending effects is work: a session with thousands of limits charged by every call of a
-    /// batch would otherwise be quadratic.
-    fn used(&self, key: &str) -> Result<U256, Shortfall> {
+    /// The ledger's amount under `key` plus what this batch already added to it, or why it
+    /// cannot be had: the sum overflows (checked additions rule that out unless the ledger
+    /// changes meanwhile), or the transaction's work ran out. The scan of pending effects is
+    /// work: a session with thousands of limits charged by every call of a batch would otherwise
+    /// be quadratic.
+    fn used(&self, key: &str, amount: U256) -> Result<U256, Shortfall> {
         if !self.work.spend_count(self.out.effects.len()) {
             return Err(Shortfall::OutOfWork);
         }
@@ -124,7 +148,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
         pending
             .and_then(|p| p.checked_add(self.ledger.used(key)))
-            .ok_or(Shortfall::Overflow(U256::MAX))
+            .ok_or_else(|| overflow(amount))
     }
 
     /// A pending effect; zero additions are not recorded.
@@ -132,6 +156,15 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         if !amount.is_zero() {
             self.out.effects.push(Effect { key, add: amount });
         }
+    }
+}
+
+/// A counter whose pending sum already overflows cannot take `amount`.
+#[cold]
+fn overflow(amount: U256) -> Shortfall {
+    Shortfall::Overflow {
+        used: U256::MAX,
+        adding: amount,
     }
 }
 
@@ -148,11 +181,9 @@ fn window_key(limit: &Limit, window: Window, now: u64) -> Result<LedgerKey<'stat
 #[derive(Clone, Copy)]
 pub(super) enum Shortfall {
     /// The cap would be passed: what is used, and what is left.
-    Exceeded {
-        used: U256,
-        left: U256,
-    },
-    Overflow(U256),
+    Exceeded { used: U256, left: U256 },
+    /// Recording the charge would overflow a counter: what it holds, and what would be added.
+    Overflow { used: U256, adding: U256 },
     /// A windowed or refilling budget before its first period opens.
     NotOpen(u64),
     /// The transaction's work budget ran out.
@@ -171,7 +202,10 @@ impl Shortfall {
                 resets_at: limit.renews_at(now),
             },
             Self::NotOpen(valid_after) => Reason::NotYetValid { valid_after, now },
-            Self::Overflow(used) => Reason::LimitOverflow { used, requested },
+            Self::Overflow { used, adding } => Reason::LimitOverflow {
+                used,
+                requested: adding,
+            },
             Self::OutOfWork => Reason::WorkExhausted { max: MAX_WORK },
         }
     }

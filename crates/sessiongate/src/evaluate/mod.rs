@@ -62,6 +62,8 @@ const FLAG_TARGET: alloy_primitives::Address = alloy_primitives::Address::with_l
 /// What policies may read of a user operation besides its calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct OpFacts {
+    /// The paymaster field as given, address 0 included: the EntryPoint reads 0 as no paymaster,
+    /// Smart Sessions a non-empty paymasterAndData as one.
     pub(crate) paymaster: Option<alloy_primitives::Address>,
     /// Sum of the gas limits; `None` when it overflows.
     pub(crate) max_gas: Option<U256>,
@@ -295,6 +297,21 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             return self.fail(here, (None, None), reason);
         }
         let session = self.session;
+        if executions && call.to != smart.module && smart.deployments.contains(&call.to) {
+            // Deliberate fail-closed deviation: the module itself checks only `address(this)`,
+            // so another deployment is an ordinary target on chain. Here the admin action must
+            // allow the call too (its counters count it), and the chain's action then decides.
+            let Some(admin) = smart.admin.and_then(|i| session.actions.get(i as usize)) else {
+                let reason = Reason::SessionModuleCall { module: call.to };
+                return self.fail(here, (None, None), reason);
+            };
+            let effects = self.out.effects.len();
+            if !self.action(index, admin, call, CallKind::of(call.data)) {
+                self.out.effects.truncate(effects);
+                return false;
+            }
+            fold_into_earlier(&mut self.out.effects, effects);
+        }
         let found = if executions && call.to == smart.module {
             smart.admin
         } else {
@@ -610,12 +627,15 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             PolicyKind::Paymaster(allowed) if !self.work.spend_count(allowed.len()) => {
                 Reason::WorkExhausted { max: MAX_WORK }
             }
+            // Address 0 is no paymaster to the EntryPoint: the account pays, as without one.
             PolicyKind::Paymaster(allowed) => match self.op.and_then(|op| op.paymaster) {
+                Some(paymaster) if paymaster.is_zero() => return true,
                 Some(paymaster) if !allowed.contains(&paymaster) => {
                     Reason::PaymasterNotAllowed { paymaster }
                 }
                 _ => return true,
             },
+            // Any paymaster field, address 0 too: the module tests paymasterAndData's length.
             PolicyKind::SmartPaymaster { refusal } => {
                 match (self.op.and_then(|op| op.paymaster), refusal) {
                     (Some(paymaster), Some(why)) => {

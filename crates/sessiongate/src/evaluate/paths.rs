@@ -3,7 +3,7 @@
 //! is explained after the walk, so the walk itself records nothing and allocates nothing.
 
 use super::{At, Evaluator, Mode};
-use crate::calldata::{DecodeError, Leaf, MAX_WORK, Work};
+use crate::calldata::{DecodeError, Leaf, MAX_WORK, WordType, Work};
 use crate::document::Condition;
 use crate::limits::Ledger;
 use crate::rules::{BytesCheck, Expr, Operand, PathRule, Quant, Test, compare_words};
@@ -114,7 +114,11 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 tally.out_of_work = true;
                 return ControlFlow::Break(());
             }
-            if holds(&rule.test, &leaf, &other) {
+            let Some(passed) = holds(&rule.test, &leaf, &other) else {
+                tally.unreadable = Some((index, leaf));
+                return ControlFlow::Break(());
+            };
+            if passed {
                 tally.matched = tally.matched.saturating_add(1);
             } else if tally.first_failure.is_none() {
                 tally.first_failure = Some((index, leaf));
@@ -134,6 +138,12 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 max: MAX_LEAVES,
             };
             return self.fail(at, here, Reason::BadEncoding { error });
+        }
+        // A leaf the test cannot read decides the rule, whatever the quantifier.
+        if let Some((index, leaf)) = tally.unreadable {
+            let reason = leaf_reason(&rule.test, &leaf, other);
+            let param = element_label(&rule.param, index, rule.at.wildcards());
+            return self.fail_owned(at, &rule.path, param, reason);
         }
         let (min, max) = match rule.quantifier {
             Quant::Every => {
@@ -251,6 +261,8 @@ struct Tally<'d> {
     matched: u64,
     sum: Option<U256>,
     first_failure: Option<(u32, Leaf<'d>)>,
+    /// A leaf the test could not read (a slice past its end): the walk stopped there.
+    unreadable: Option<(u32, Leaf<'d>)>,
     /// Where the walk stopped for visiting more than [`MAX_LEAVES`], or for want of work.
     overflow_at: Option<usize>,
     out_of_work: bool,
@@ -263,6 +275,7 @@ impl Default for Tally<'_> {
             matched: 0,
             sum: Some(U256::ZERO),
             first_failure: None,
+            unreadable: None,
             overflow_at: None,
             out_of_work: false,
         }
@@ -301,11 +314,17 @@ impl Other {
         }
     }
 
-    /// The reference value as shown: `word × num / den`, rounded down.
-    fn reference(self) -> U256 {
-        let scaled = U512::from(self.word).checked_mul(U512::from(self.num));
-        let quotient = scaled.and_then(|s| s.checked_div(U512::from(self.den)));
-        quotient.map_or(U256::MAX, U256::saturating_from)
+    /// The reference value as shown: the word itself, or `word × num / den` exactly, so a
+    /// deny never shows a bound equal to the value it refused.
+    fn reference(self, ty: WordType) -> Value {
+        if self.num == self.den {
+            return Value::of(ty, self.word);
+        }
+        match U512::from(self.word).checked_mul(U512::from(self.num)) {
+            Some(num) => Value::Ratio { num, den: self.den },
+            // Cannot happen: two 256-bit factors fit in 512 bits.
+            None => Value::of(ty, self.word),
+        }
     }
 }
 
@@ -318,18 +337,17 @@ fn leaf_number(leaf: &Leaf<'_>) -> U256 {
     }
 }
 
+/// Whether a leaf passes its test; `None` when the test cannot read the leaf (a slice past the
+/// end of the bytes), an error no `not`, `any` or quantifier may turn into an allow.
 #[inline]
-fn holds(test: &Test, leaf: &Leaf<'_>, other: &Other) -> bool {
-    match (test, leaf) {
+fn holds(test: &Test, leaf: &Leaf<'_>, other: &Other) -> Option<bool> {
+    let passed = match (test, leaf) {
         (Test::Pass, _) => true,
         (Test::Word { ty, check }, Leaf::Word { word, .. } | Leaf::Length { len: word, .. }) => {
             check.holds(word, ty.is_signed())
         }
         (Test::Bytes { slice, check, .. }, Leaf::Bytes { content, .. }) => {
-            match slice_of(content, *slice) {
-                Some(part) => check.holds(part),
-                None => false,
-            }
+            check.holds(slice_of(content, *slice).ok()?)
         }
         (
             Test::Relation { ty, op, .. },
@@ -348,13 +366,16 @@ fn holds(test: &Test, leaf: &Leaf<'_>, other: &Other) -> bool {
         }
         // A leaf of another kind than the test: refused at load; fail closed.
         _ => false,
-    }
+    };
+    Some(passed)
 }
 
-fn slice_of(content: &[u8], slice: Option<(usize, usize)>) -> Option<&[u8]> {
+/// The bytes a test compares: all of them, or its slice; the slice's bounds when they run past
+/// the end.
+fn slice_of(content: &[u8], slice: Option<(usize, usize)>) -> Result<&[u8], (usize, usize)> {
     match slice {
-        None => Some(content),
-        Some((start, end)) => content.get(start..end),
+        None => Ok(content),
+        Some((start, end)) => content.get(start..end).ok_or((start, end)),
     }
 }
 
@@ -369,11 +390,14 @@ fn leaf_reason(test: &Test, leaf: &Leaf<'_>, other: Other) -> Reason {
             }
         }
         (Test::Bytes { slice, check, text }, Leaf::Bytes { content, .. }) => {
-            let shown = match slice_of(content, *slice) {
-                Some(part) => show(part, *text),
-                None => format!("{} bytes, too short for the slice", content.len()),
-            };
-            bytes_reason(check, shown, *text)
+            match slice_of(content, *slice) {
+                Ok(part) => bytes_reason(check, show(part, *text), *text),
+                Err((start, end)) => Reason::SliceOutOfRange {
+                    start,
+                    end,
+                    len: content.len(),
+                },
+            }
         }
         (
             Test::Relation { ty, op, .. },
@@ -381,7 +405,7 @@ fn leaf_reason(test: &Test, leaf: &Leaf<'_>, other: Other) -> Reason {
         ) => Reason::Condition {
             expected: Expected {
                 op: *op,
-                values: alloc::vec![Value::of(*ty, other.reference())],
+                values: alloc::vec![other.reference(*ty)],
             },
             actual: Value::of(*ty, *word),
         },

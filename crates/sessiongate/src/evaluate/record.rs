@@ -107,5 +107,6 @@ fn unreadable(reason: &Reason) -> bool {
             | Reason::NeedsAccount
             | Reason::LimitOverflow { .. }
             | Reason::WorkExhausted { .. }
+            | Reason::SliceOutOfRange { .. }
     )
 }

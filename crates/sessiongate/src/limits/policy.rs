@@ -43,8 +43,8 @@ pub(crate) struct Bucket {
 
 impl Refill {
     /// The bucket after crediting the whole periods up to `period` (the index `now` falls in),
-    /// never above `cap`. Counters written by another shape read as an empty bucket; a clock
-    /// that went back credits nothing.
+    /// never above `cap`. A clock that went back credits nothing. The balance is computed as
+    /// `cap - (used - refilled)`, so it stays exact when `cap + refilled` passes 2^256.
     pub(crate) fn bucket(
         &self,
         cap: U256,
@@ -53,9 +53,11 @@ impl Refill {
         counted: U256,
         period: u64,
     ) -> Bucket {
-        let balance = cap
-            .checked_add(refilled)
-            .map_or(U256::ZERO, |full| full.saturating_sub(used));
+        // Refills never pass what was used (the balance never passes the cap); counters that say
+        // otherwise were not written by this budget and read as an empty bucket: fail closed.
+        let balance = used
+            .checked_sub(refilled)
+            .map_or(U256::ZERO, |taken| cap.saturating_sub(taken));
         let elapsed = U256::from(period).saturating_sub(counted);
         let credit = self
             .amount
@@ -77,7 +79,8 @@ impl Window {
     }
 }
 
-/// At least `seconds` between two allowed calls; the counter holds the last allowed call's time.
+/// At least `seconds` between two allowed calls; the counter holds the first second the next
+/// call may come (0 until a call is allowed).
 #[derive(Clone, Debug)]
 pub(crate) struct Spacing {
     pub(crate) key: Box<str>,

@@ -4,6 +4,7 @@
 //! once per transaction.
 
 use super::ids::{ADMIN_FALLBACK_SELECTOR, FALLBACK_SELECTOR, FALLBACK_TARGET};
+use super::onchain::SMART_SESSION_DEPLOYMENTS;
 use super::{ArgNode, ParamCondition, ParamRule, PolicyConfig, PolicyContract, PolicyKindId};
 use crate::calldata::{Selector, WordType};
 use crate::document::{LoadError, Target};
@@ -126,8 +127,17 @@ pub(crate) fn session(
         tx_policies.append(&mut policies);
     }
     let mut actions = Vec::new();
+    let mut warnings = Vec::new();
     for action in installed.iter().filter(|a| !a.policies.is_empty()) {
         check_target(action, frame.module)?;
+        if SMART_SESSION_DEPLOYMENTS.contains(&action.target) {
+            warnings.push(format!(
+                "action {} targets another SmartSession deployment: its calls also need the \
+                 admin fallback action (0x…01, 0x00000002), a fail-closed deviation from the \
+                 module, which would dispatch them as ordinary calls",
+                label(action)
+            ));
+        }
         actions.push(compile_action(action)?);
     }
     let index = ActionIndex::build(&actions)?;
@@ -136,6 +146,7 @@ pub(crate) fn session(
         module: frame.module,
         fallback: find(FALLBACK_SELECTOR),
         admin: find(ADMIN_FALLBACK_SELECTOR),
+        deployments: &SMART_SESSION_DEPLOYMENTS,
     });
     Ok(Session {
         name: frame.name.map(Box::from),
@@ -145,7 +156,7 @@ pub(crate) fn session(
         actions: actions.into(),
         index,
         account_kind: Some(crate::account::AccountKind::Erc7579),
-        warnings: Box::default(),
+        warnings: warnings.into(),
         account_selectors: None,
         dispatch,
     })

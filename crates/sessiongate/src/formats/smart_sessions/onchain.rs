@@ -21,6 +21,10 @@ pub const SMART_SESSION_V2: Address = address!("0x00000000008bDABA73cD9815d79069
 /// The Smart Session module of tag v1.0.0 (with the attestation registry).
 pub const SMART_SESSION_V1: Address = address!("0x00000000002B0eCfbD0496EE71e01257dA0E37DE");
 
+/// Every SmartSession deployment the SDKs name. A session key's call to one that is not its own
+/// module needs the admin fallback action too, as a call to its own module does.
+pub const SMART_SESSION_DEPLOYMENTS: [Address; 2] = [SMART_SESSION_V2, SMART_SESSION_V1];
+
 const fn v2(address: Address, kind: PolicyKindId) -> PolicyContract {
     PolicyContract {
         address,
