@@ -302,16 +302,14 @@ impl Default for Other {
 
 impl Other {
     /// Orders `lhs` against `word × num / den` exactly: both sides are scaled to 512 bits.
-    fn compare(self, lhs: &U256, signed: bool) -> Ordering {
+    /// `None` cannot happen (two 256-bit factors fit in 512 bits); it is no ordering, since any
+    /// ordering passes some comparison, so the leaf is unreadable instead.
+    fn compare(self, lhs: &U256, signed: bool) -> Option<Ordering> {
         if self.num == self.den {
-            return compare_words(lhs, &self.word, signed);
+            return Some(compare_words(lhs, &self.word, signed));
         }
         let scaled = |a: &U256, b: &U256| U512::from(*a).checked_mul(U512::from(*b));
-        match (scaled(lhs, &self.den), scaled(&self.word, &self.num)) {
-            (Some(left), Some(right)) => left.cmp(&right),
-            // Cannot happen: two 256-bit factors fit in 512 bits. Fail closed either way.
-            _ => Ordering::Less,
-        }
+        Some(scaled(lhs, &self.den)?.cmp(&scaled(&self.word, &self.num)?))
     }
 
     /// The reference value as shown: the word itself, or `word × num / den` exactly, so a
@@ -353,7 +351,7 @@ fn holds(test: &Test, leaf: &Leaf<'_>, other: &Other) -> Option<bool> {
             Test::Relation { ty, op, .. },
             Leaf::Word { word, .. } | Leaf::Length { len: word, .. },
         ) => {
-            let order = other.compare(word, ty.is_signed());
+            let order = other.compare(word, ty.is_signed())?;
             match op {
                 Condition::Eq => order.is_eq(),
                 Condition::Ne => order.is_ne(),
@@ -399,6 +397,13 @@ fn leaf_reason(test: &Test, leaf: &Leaf<'_>, other: Other) -> Reason {
                 },
             }
         }
+        (
+            Test::Relation { ty, .. },
+            Leaf::Word { word, .. } | Leaf::Length { len: word, .. },
+        ) if other.compare(word, ty.is_signed()).is_none() => Reason::LimitOverflow {
+            used: *word,
+            requested: other.word,
+        },
         (
             Test::Relation { ty, op, .. },
             Leaf::Word { word, .. } | Leaf::Length { len: word, .. },
