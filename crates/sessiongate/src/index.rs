@@ -103,9 +103,22 @@ impl core::fmt::Debug for KeyHasher {
 }
 
 impl ActionIndex {
-    pub(crate) fn build(actions: &[Action]) -> Result<Self, LoadError> {
+    /// Groups the actions, and sets each one's [`cost`](Action::cost) for the work budget; every
+    /// try also checks the session's `session_policies`.
+    pub(crate) fn build(
+        actions: &mut [Action],
+        session_policies: usize,
+    ) -> Result<Self, LoadError> {
         let mut members: HashMap<Key, Vec<u32>, BuildHasherDefault<KeyHasher>> = HashMap::default();
-        for (i, action) in actions.iter().enumerate() {
+        for (i, action) in actions.iter_mut().enumerate() {
+            let cost = action
+                .head
+                .len()
+                .saturating_add(action.rules.len())
+                .saturating_add(action.policies.len())
+                .saturating_add(session_policies)
+                .saturating_add(1);
+            action.cost = u32::try_from(cost).unwrap_or(u32::MAX);
             let i =
                 u32::try_from(i).map_err(|_| LoadError::invalid("actions", "too many actions"))?;
             members

@@ -65,6 +65,10 @@ pub(crate) struct Action {
     pub(crate) policies: Box<[Policy]>,
     /// Where the calldata holds inner calls, matched against the session's actions in turn.
     pub(crate) nested: Option<Box<Nested>>,
+    /// Work steps one try of the action takes before its paths, trees and nested calls: one,
+    /// plus one per head word, word rule and policy, the session's included. Set by
+    /// [`ActionIndex::build`].
+    pub(crate) cost: u32,
 }
 
 /// Where an action's calldata holds inner calls: paths to each one's calldata and, when given,

@@ -15,8 +15,8 @@ pub const MAX_WORK: u32 = 1 << 20;
 /// the inner calls it judges spend from one budget.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Work {
+    budget: Cell<u32>,
     left: Cell<u32>,
-    spent: Cell<u32>,
 }
 
 impl Default for Work {
@@ -29,22 +29,24 @@ impl Work {
     /// A budget of `units` steps.
     pub const fn new(units: u32) -> Self {
         Self {
+            budget: Cell::new(units),
             left: Cell::new(units),
-            spent: Cell::new(0),
         }
     }
 
     /// Takes `units` steps; false, spending what was left, when fewer are left.
     #[inline]
     pub fn spend(&self, units: u32) -> bool {
-        let left = self.left.get();
-        let (taken, ok) = match left.checked_sub(units) {
-            Some(_) => (units, true),
-            None => (left, false),
-        };
-        self.left.set(left.saturating_sub(taken));
-        self.spent.set(self.spent.get().saturating_add(taken));
-        ok
+        match self.left.get().checked_sub(units) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => {
+                self.left.set(0);
+                false
+            }
+        }
     }
 
     /// Like [`spend`](Self::spend), for a count that may not fit in `u32`.
@@ -55,7 +57,7 @@ impl Work {
 
     /// Steps taken so far.
     pub fn spent(&self) -> u32 {
-        self.spent.get()
+        self.budget.get().saturating_sub(self.left.get())
     }
 
     /// Steps left.
@@ -64,9 +66,10 @@ impl Work {
     }
 
     /// Gives back the whole budget of `units` steps.
+    #[inline]
     pub fn reset(&self, units: u32) {
+        self.budget.set(units);
         self.left.set(units);
-        self.spent.set(0);
     }
 }
 

@@ -37,7 +37,7 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
         }
         actions.push(action(i, action_doc, &budgets)?);
     }
-    let index = ActionIndex::build(&actions)?;
+    let index = ActionIndex::build(&mut actions, policies.len())?;
     if let Some(extra) = index.first_past_cap() {
         let message = format!(
             "more than {MAX_ALTERNATIVES} actions have this action's target and selector; each \
@@ -124,6 +124,7 @@ fn action(i: usize, doc: &ActionDocument, budgets: &Budgets) -> Result<Action> {
         exprs: exprs.into(),
         policies,
         nested,
+        cost: 0,
     })
 }
 

@@ -137,7 +137,8 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// work: a session with thousands of limits charged by every call of a batch would otherwise
     /// be quadratic.
     fn used(&self, key: &str, amount: U256) -> Result<U256, Shortfall> {
-        if !self.work.spend_count(self.out.effects.len()) {
+        let pending = self.out.effects.len();
+        if pending > 0 && !self.work.spend_count(pending) {
             return Err(Shortfall::OutOfWork);
         }
         let pending = self

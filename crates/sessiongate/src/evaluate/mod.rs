@@ -334,7 +334,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     #[inline(never)]
     fn first_match(&mut self, index: usize, call: &Call<'_>) -> bool {
         let kind = CallKind::of(call.data);
-        if self.ctx.account == Some(call.to) {
+        if self.ctx.account.is_some_and(|account| account == call.to) {
             return self.self_call(index, call, kind);
         }
         let session = self.session;
@@ -388,13 +388,15 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             self.push(here, (None, None), Reason::TruncatedSelector { len });
             return false;
         }
-        if self.ctx.account == Some(call.to) {
+        if self.ctx.account.is_some_and(|account| account == call.to) {
             return self.self_call(index, call, kind);
         }
         self.alternatives(index, call, kind, false)
     }
 
-    /// Tries the candidates; with `named_only`, only those whose target is an address.
+    /// Tries the candidates; with `named_only`, only those whose target is an address. Inlined
+    /// into the plain call's path, which it is most of.
+    #[inline(always)]
     fn alternatives(
         &mut self,
         index: usize,
@@ -405,9 +407,10 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         let session = self.session;
         let first = self.mark();
         let inner_calls = self.inner_calls;
-        let mut tried = false;
+        let (mut tried, mut skipped) = (false, false);
         for action in session.candidates(call.to, kind) {
             if action.target == Target::Any && (named_only || self.maybe_self_execute(kind)) {
+                skipped = true;
                 continue;
             }
             tried = true;
@@ -430,14 +433,21 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             }
         }
         if !tried {
-            self.no_action(index, call, kind, named_only);
+            self.no_action(index, call, kind, named_only, skipped);
         }
         false
     }
 
-    /// Why no candidate was tried.
+    /// Why no candidate was tried: none matched, or only wildcard targets, which were `skipped`.
     #[cold]
-    fn no_action(&mut self, index: usize, call: &Call<'_>, kind: CallKind, named_only: bool) {
+    fn no_action(
+        &mut self,
+        index: usize,
+        call: &Call<'_>,
+        kind: CallKind,
+        named_only: bool,
+        skipped: bool,
+    ) {
         let here = At {
             call: index,
             action: None,
@@ -446,12 +456,11 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             CallKind::Function(s) => Some(s),
             _ => None,
         };
-        let wildcard = || self.session.candidates(call.to, kind).next().is_some();
         let reason = match selector {
-            Some(selector) if named_only && wildcard() => Reason::SelfCallNotNamed { selector },
+            Some(selector) if named_only && skipped => Reason::SelfCallNotNamed { selector },
             // Only wildcard targets matched an account execute function, and the account is
             // unknown: the call could be the account calling itself.
-            _ if !named_only && wildcard() => Reason::NeedsAccount,
+            _ if skipped => Reason::NeedsAccount,
             _ => Reason::NoAction {
                 target: call.to,
                 selector,
@@ -473,14 +482,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             action: Some(&action.label),
         };
         let session = self.session;
-        let cost = action
-            .rules
-            .len()
-            .saturating_add(action.head.len())
-            .saturating_add(action.policies.len())
-            .saturating_add(session.policies.len())
-            .saturating_add(1);
-        if !self.work.spend_count(cost) {
+        if !self.work.spend(action.cost) {
             return self.fail(at, (None, None), Reason::WorkExhausted { max: MAX_WORK });
         }
         let mut ok = self.head(at, action, call.data);

@@ -397,13 +397,14 @@ fn leaf_reason(test: &Test, leaf: &Leaf<'_>, other: Other) -> Reason {
                 },
             }
         }
-        (
-            Test::Relation { ty, .. },
-            Leaf::Word { word, .. } | Leaf::Length { len: word, .. },
-        ) if other.compare(word, ty.is_signed()).is_none() => Reason::LimitOverflow {
-            used: *word,
-            requested: other.word,
-        },
+        (Test::Relation { ty, .. }, Leaf::Word { word, .. } | Leaf::Length { len: word, .. })
+            if other.compare(word, ty.is_signed()).is_none() =>
+        {
+            Reason::LimitOverflow {
+                used: *word,
+                requested: other.word,
+            }
+        }
         (
             Test::Relation { ty, op, .. },
             Leaf::Word { word, .. } | Leaf::Length { len: word, .. },

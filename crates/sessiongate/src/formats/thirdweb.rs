@@ -158,15 +158,16 @@ pub fn compile(spec: &SessionSpec) -> Result<Session> {
             actions.push(transfer_action(i, transfer)?);
         }
     }
-    let index = ActionIndex::build(&actions)?;
     let expiry = PolicyKind::TimeWindow {
         valid_after: None,
         valid_until: Some(expires_at),
     };
+    let policies = alloc::vec![policy("expiresAt", expiry)];
+    let index = ActionIndex::build(&mut actions, policies.len())?;
     Ok(Session {
         name: None,
         chain_id: None,
-        policies: alloc::vec![policy("expiresAt", expiry)].into(),
+        policies: policies.into(),
         tx_policies: Box::default(),
         actions: actions.into(),
         index,
@@ -201,6 +202,7 @@ fn action(
         exprs: Box::default(),
         policies: policies.into(),
         nested: None,
+        cost: 0,
     }
 }
 

@@ -140,7 +140,7 @@ pub(crate) fn session(
         }
         actions.push(compile_action(action)?);
     }
-    let index = ActionIndex::build(&actions)?;
+    let index = ActionIndex::build(&mut actions, 0)?;
     let find = |selector: Selector| index.exact(FALLBACK_TARGET, SelectorMatch::Function(selector));
     let dispatch = Dispatch::SmartSessions(SmartDispatch {
         module: frame.module,
@@ -210,6 +210,7 @@ fn compile_action(action: &InstalledAction) -> Result<Action> {
         exprs: Box::default(),
         policies: policies.into(),
         nested: None,
+        cost: 0,
     })
 }
 
