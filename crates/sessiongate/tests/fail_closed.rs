@@ -583,6 +583,24 @@ fn alternatives_session(count: usize) -> serde_json::Value {
     json!({ "actions": actions })
 }
 
+fn pay(amount: u64) -> Vec<u8> {
+    transferCall {
+        to: PAYEE,
+        amount: U256::from(amount),
+    }
+    .abi_encode()
+}
+
+/// `count` zero-value calls to USDC with `data`.
+fn usdc_calls(data: &[u8], count: usize) -> Vec<Call<'_>> {
+    let call = Call {
+        to: USDC,
+        value: U256::ZERO,
+        data,
+    };
+    vec![call; count]
+}
+
 #[test]
 fn more_than_64_alternatives_for_one_function_do_not_load() {
     assert!(Session::from_json(&alternatives_session(64).to_string()).is_ok());
@@ -597,19 +615,8 @@ fn more_than_64_alternatives_for_one_function_do_not_load() {
 #[test]
 fn explain_keeps_a_bounded_number_of_violations_and_counts_the_rest() {
     let session = load(alternatives_session(64));
-    let data = transferCall {
-        to: PAYEE,
-        amount: U256::from(1_000),
-    }
-    .abi_encode();
-    let calls = vec![
-        Call {
-            to: USDC,
-            value: U256::ZERO,
-            data: &data
-        };
-        256
-    ];
+    let data = pay(1_000);
+    let calls = usdc_calls(&data, 256);
     let ledger = MemoryLedger::new();
     let explained = session.explain(&calls, &ledger, &ctx());
     assert!(!explained.is_allow());
@@ -644,19 +651,8 @@ fn explain_keeps_a_bounded_number_of_violations_and_counts_the_rest() {
 #[test]
 fn a_batch_of_more_than_256_calls_is_denied() {
     let session = load(alternatives_session(2));
-    let data = transferCall {
-        to: PAYEE,
-        amount: U256::from(1),
-    }
-    .abi_encode();
-    let calls = vec![
-        Call {
-            to: USDC,
-            value: U256::ZERO,
-            data: &data
-        };
-        257
-    ];
+    let data = pay(1);
+    let calls = usdc_calls(&data, 257);
     let ledger = MemoryLedger::new();
     let verdict = session.check(&calls, &ledger, &ctx());
     assert_eq!(kind_of(&verdict), "too_many_calls");
