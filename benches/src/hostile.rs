@@ -64,6 +64,7 @@ pub fn cases() -> Vec<Case> {
         aliased_arrays_case(),
         alternatives_case(Mode::Fast),
         alternatives_case(Mode::Explain),
+        long_one_of_case(),
         many_limits_case(),
     ]
 }
@@ -180,6 +181,44 @@ fn alternatives_case(mode: Mode) -> Case {
         calls: vec![(TOKEN, data); 256],
         mode,
         allow: mode == Mode::Fast,
+    }
+}
+
+/// 64 alternatives in each of the four groups a transfer matches, each failing a `one_of` of 256
+/// amounts (the most a set may hold; a deny lists them all), the very last allowing: 256 calls
+/// would build 16.7 million listed values; the work budget stops it.
+fn long_one_of_case() -> Case {
+    let token = TOKEN.to_string();
+    let sig = "transfer(address to, uint256 amount)";
+    let mut actions = Vec::new();
+    for (group, (target, selector)) in [(&*token, sig), (&*token, "*"), ("*", sig), ("*", "*")]
+        .into_iter()
+        .enumerate()
+    {
+        for i in 0..64u64 {
+            let last = group == 3 && i == 63;
+            let values: Vec<u64> = match last {
+                true => vec![7],
+                false => (0..256).map(|v| 10_000 + i * 256 + v).collect(),
+            };
+            let rule = match selector {
+                "*" => json!({ "offset": 32, "condition": "one_of", "value": values }),
+                _ => json!({ "param": "amount", "condition": "one_of", "value": values }),
+            };
+            actions.push(json!({ "target": target, "selector": selector, "rules": [rule] }));
+        }
+    }
+    let data = transferCall {
+        to: TARGET,
+        amount: U256::from(7),
+    }
+    .abi_encode();
+    Case {
+        name: "check_256_calls_x_256_one_of_256",
+        session: load(json!({ "actions": actions })),
+        calls: vec![(TOKEN, data); 256],
+        mode: Mode::Fast,
+        allow: false,
     }
 }
 

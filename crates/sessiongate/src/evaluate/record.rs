@@ -78,6 +78,9 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     }
 
     pub(super) fn push(&mut self, at: At<'s>, (source, param): Here<'s>, reason: Reason) {
+        // Building a reason listed every value of a long `one_of`: that is work too, and a deny
+        // of each of many alternatives would otherwise cost it again and again.
+        self.work.spend_count(size(&reason));
         self.log.total = self.log.total.saturating_add(1);
         if unreadable(&reason) {
             self.log.unreadable = self.log.unreadable.saturating_add(1);
@@ -95,6 +98,19 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             inner: self.inner,
             reason,
         });
+    }
+}
+
+/// Work steps a reason took to build: one per value it lists.
+fn size(reason: &Reason) -> usize {
+    match reason {
+        Reason::Condition { expected, .. } => expected.values.len(),
+        Reason::BytesCondition { expected, .. } => expected
+            .iter()
+            .map(|value| value.len() / 64)
+            .fold(expected.len(), usize::saturating_add),
+        Reason::AccountFunctionRefused { allowed, .. } => allowed.len(),
+        _ => 1,
     }
 }
 
