@@ -5,7 +5,7 @@
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value, json};
-use sessiongate::calldata::{MAX_WORK, Signature};
+use sessiongate::calldata::Signature;
 use sessiongate::{Call, Context, Mode, Session};
 
 sol! {
@@ -249,9 +249,6 @@ fn many_limits_case() -> Case {
         allow: false,
     }
 }
-
-/// The work budget, for reports.
-pub const BUDGET: u32 = MAX_WORK;
 
 #[cfg(test)]
 mod tests {
