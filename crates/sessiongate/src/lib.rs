@@ -6,24 +6,34 @@
 
 extern crate alloc;
 
+// Layers, each importing only from those below it:
+// faces (load, decide, budgets, transaction, user_op) → formats, evaluate → document →
+// compiled → verdict, ledger, condition → account → call, calldata.
 pub mod account;
+mod budgets;
+mod call;
 pub mod calldata;
+mod compiled;
+mod condition;
+mod decide;
 pub mod document;
 mod evaluate;
 pub mod formats;
-mod index;
-pub mod limits;
-pub mod rules;
+mod ledger;
+mod load;
 pub mod scenario;
-mod session;
 pub mod transaction;
 pub mod user_op;
 pub mod verdict;
 
+pub use budgets::BudgetStatus;
+pub use call::{Call, Context};
+pub use compiled::{Session, Target};
+pub use condition::Condition;
+pub use decide::Input;
 pub use document::{LoadError, SessionDocument};
 pub use evaluate::{MAX_CALLS, Mode};
-pub use limits::{BudgetStatus, Effect, Ledger, LedgerKey, MemoryLedger};
-pub use session::{Call, Context, Session};
+pub use ledger::{Effect, Ledger, LedgerError, LedgerKey, MemoryLedger};
 pub use transaction::Transaction;
 pub use user_op::UserOperation;
 pub use verdict::{Decision, Reason, Verdict, Violation};

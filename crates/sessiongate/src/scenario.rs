@@ -2,8 +2,9 @@
 //! commit their effects to the scenario's ledger; denied steps commit nothing.
 
 use crate::account::AccountKind;
+use crate::call::Context;
+use crate::compiled::Session;
 use crate::document::{LoadError, from_json_text};
-use crate::session::{Context, Session};
 use crate::transaction::{CallDocument, Origin, origin};
 use crate::user_op::UserOperation;
 use crate::{Call, MemoryLedger, Mode, Verdict};

@@ -1,8 +1,8 @@
 //! Transactions as callers write them: the JSON-RPC shape `{ "to", "value", "data" }` with hex or
 //! decimal quantities, or `{ "calls": [ … ] }` for an atomic batch.
 
+use crate::call::Call;
 use crate::document::{LoadError, Quantity, from_json_text, from_json_value};
-use crate::session::Call;
 use alloc::{format, string::String, vec::Vec};
 use alloy_primitives::{Address, Bytes};
 use serde::{Deserialize, Serialize};

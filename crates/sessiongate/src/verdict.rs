@@ -3,8 +3,8 @@
 //! effects an allow asks the caller to record.
 
 use crate::calldata::{Selector, WordType};
-use crate::document::Condition as Op;
-use crate::limits::Effect;
+use crate::condition::Condition as Op;
+use crate::ledger::Effect;
 use alloc::{borrow::Cow, string::String, vec::Vec};
 use alloy_primitives::{Address, B256, I256, U256, U512};
 use core::fmt;

@@ -9,7 +9,7 @@
 //! caller's.
 
 mod abi;
-mod erc7579;
+pub(crate) mod erc7579;
 mod safe;
 
 use crate::Call;

@@ -2,7 +2,7 @@
 //! where a rule or policy gives it.
 
 use super::{BudgetDocument, BudgetSpec, LoadError};
-use crate::limits::{Limit, Refill, Window};
+use crate::compiled::{Limit, Refill, Window};
 use alloc::{boxed::Box, collections::BTreeMap, format, string::String, vec::Vec};
 
 type Result<T> = core::result::Result<T, LoadError>;

@@ -4,9 +4,9 @@ use super::budgets::Budgets;
 use super::rules::{self, Scope};
 use super::{ActionDocument, LoadError, NestedDocument, PolicyDocument, SessionDocument};
 use crate::calldata::{LeafKind, ParamPath, Selector, Signature, WordType};
-use crate::index::{ActionIndex, MAX_ALTERNATIVES};
-use crate::limits::{Limit, Policy, PolicyKind, Spacing, Window};
-use crate::session::{Action, Dispatch, Nested, SelectorMatch, Session};
+use crate::compiled::{
+    Action, Limit, Nested, Parts, Policy, PolicyKind, SelectorMatch, Session, Spacing, Window,
+};
 use alloc::{
     boxed::Box,
     format,
@@ -17,7 +17,14 @@ use alloy_primitives::{hex, map::HashMap};
 
 type Result<T> = core::result::Result<T, LoadError>;
 
+/// Validates a native document into a session.
 pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
+    Ok(Session::new(compile_parts(doc)?)?)
+}
+
+/// Validates a native document into the parts of a session, for importers that compile onto
+/// the native document and add what their module fixes (account encoding, warnings).
+pub(crate) fn compile_parts(doc: &SessionDocument) -> Result<Parts> {
     if doc.actions.is_empty() {
         return Err(LoadError::invalid(
             "actions",
@@ -37,25 +44,12 @@ pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
         }
         actions.push(action(i, action_doc, &budgets)?);
     }
-    let index = ActionIndex::build(&mut actions, policies.len())?;
-    if let Some(extra) = index.first_past_cap() {
-        let message = format!(
-            "more than {MAX_ALTERNATIVES} actions have this action's target and selector; each \
-             is tried on every call they match: merge them with `any` rule trees"
-        );
-        return Err(LoadError::invalid(format!("actions[{extra}]"), message));
-    }
-    Ok(Session {
+    Ok(Parts {
         name: doc.name.as_deref().map(Box::from),
         chain_id: doc.chain_id,
         policies,
-        tx_policies: Box::default(),
-        actions: actions.into(),
-        index,
-        account_kind: None,
-        warnings: Box::default(),
-        account_selectors: None,
-        dispatch: Dispatch::Alternatives,
+        actions,
+        ..Parts::default()
     })
 }
 
@@ -114,18 +108,14 @@ fn action(i: usize, doc: &ActionDocument, budgets: &Budgets) -> Result<Action> {
         }
         None => (0, Box::default()),
     };
-    Ok(Action {
-        label,
-        target: doc.target,
-        selector,
-        min_len,
-        head,
-        rules: rules.into(),
-        exprs: exprs.into(),
-        policies,
-        nested,
-        cost: 0,
-    })
+    let mut action = Action::new(label, doc.target, selector);
+    action.min_len = min_len;
+    action.head = head;
+    action.rules = rules.into();
+    action.exprs = exprs.into();
+    action.policies = policies;
+    action.nested = nested;
+    Ok(action)
 }
 
 /// Where an action's calldata holds inner calls.

@@ -1,4 +1,5 @@
 use super::unique::Refused;
+use crate::compiled::{MAX_ALTERNATIVES, ModelError};
 use alloc::string::{String, ToString};
 use core::fmt;
 
@@ -166,5 +167,21 @@ pub(crate) fn from_value<T: serde::de::DeserializeOwned>(
     #[cfg(not(feature = "std"))]
     {
         serde_json::from_value(value).map_err(|e| JsonError::new("", &e))
+    }
+}
+
+impl From<ModelError> for LoadError {
+    fn from(error: ModelError) -> Self {
+        match error {
+            ModelError::TooManyActions => Self::invalid("actions", "too many actions"),
+            ModelError::TooManyAlternatives { action } => Self::invalid(
+                alloc::format!("actions[{action}]"),
+                alloc::format!(
+                    "more than {MAX_ALTERNATIVES} actions have this action's target and \
+                     selector; each is tried on every call they match: merge them with `any` \
+                     rule trees"
+                ),
+            ),
+        }
     }
 }

@@ -11,12 +11,13 @@ mod rules;
 mod target;
 mod unique;
 
+pub use crate::compiled::Target;
+pub use crate::condition::Condition;
 pub use budget::{BudgetDocument, BudgetSpec};
 pub use error::{InvalidField, JsonError, LoadError};
 pub use quantity::{Quantity, QuantityError, Scalar, parse_u256};
-pub use target::Target;
 
-pub(crate) use compile::compile;
+pub(crate) use compile::{compile, compile_parts};
 pub(crate) use error::{from_json as from_json_text, from_value as from_json_value};
 pub(crate) use unique::duplicate_key;
 
@@ -174,35 +175,6 @@ pub enum ParamRef {
     Index(u64),
     /// Name in the signature.
     Name(String),
-}
-
-/// A rule's comparison. Ordering conditions compare as unsigned numbers, or signed for `intN`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Condition {
-    /// Equal to the value.
-    Eq,
-    /// Not equal to the value.
-    Ne,
-    /// Greater than the value.
-    Gt,
-    /// Greater than or equal to the value.
-    Gte,
-    /// Less than the value.
-    Lt,
-    /// Less than or equal to the value.
-    Lte,
-    /// Within `[min, max]`, both ends included.
-    InRange,
-    /// Equal to one of the values.
-    OneOf,
-    /// Every bit set in the value is set in the parameter.
-    BitsAll,
-    /// At least one bit set in the value is set in the parameter.
-    BitsAny,
-    /// `bytes` or `string` that starts with the value.
-    Prefix,
 }
 
 /// A rule's reference value as written.

@@ -8,9 +8,9 @@ use super::{
     RuleDocument, RuleValue, Scalar, parse_u256,
 };
 use crate::calldata::{LeafKind, ParamPath, Signature, WordType};
-use crate::limits::Limit;
-use crate::rules::{BytesCheck, Check, Expr, Operand, PathRule, Quant, Rule, Test};
-use crate::session::SelectorMatch;
+use crate::compiled::{
+    BytesCheck, Check, Expr, Limit, Operand, PathRule, Quant, Rule, SelectorMatch, Test,
+};
 use alloc::{
     boxed::Box,
     format,
@@ -431,7 +431,7 @@ fn check(
                 ));
             };
             let (lo, hi) = (word(lo, ty)?, word(hi, ty)?);
-            if crate::rules::compare_words(&lo, &hi, ty.is_signed()).is_gt() {
+            if crate::compiled::compare_words(&lo, &hi, ty.is_signed()).is_gt() {
                 return Err("min is above max: no value could pass".into());
             }
             Check::InRange(lo, hi)

@@ -1,25 +1,9 @@
+//! How a [`Target`] and addresses are written in documents.
+
+use crate::compiled::Target;
 use alloc::string::String;
 use alloy_primitives::Address;
-use core::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
-
-/// The contract an action applies to: one address, or any.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// Any contract (`"*"`).
-    Any,
-    /// This contract.
-    Address(Address),
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Any => f.write_str("*"),
-            Self::Address(a) => write!(f, "{a}"),
-        }
-    }
-}
 
 impl Serialize for Target {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,7 +4,8 @@
 
 use super::{At, Evaluator, Here};
 use crate::calldata::MAX_WORK;
-use crate::limits::{Effect, Ledger, LedgerKey, Limit, Refill, Spacing, Window, same_key};
+use crate::compiled::{Limit, Refill, Spacing, Window};
+use crate::ledger::{Effect, Ledger, LedgerKey, same_key};
 use crate::verdict::Reason;
 use alloy_primitives::U256;
 

@@ -14,12 +14,14 @@ mod record;
 mod self_call;
 
 use crate::account::AccountKind;
+use crate::call::{Call, Context};
 use crate::calldata::Selector;
 use crate::calldata::{CallKind, MAX_WORK, WordType, Work, read_word};
-use crate::document::Target;
-use crate::limits::{Effect, Ledger, Policy, PolicyKind, TokenSpend, same_key, token_spend};
-use crate::rules::Rule;
-use crate::session::{Action, Call, Context, Dispatch, SelectorMatch, Session, SmartDispatch};
+use crate::compiled::{
+    Action, Dispatch, Erc20Counting, ExactDispatch, Policy, PolicyKind, Rule, SelectorMatch,
+    Session, Target, TokenSpend, token_spend,
+};
+use crate::ledger::{Effect, Ledger, same_key};
 use crate::verdict::{Decision, InnerPath, Reason, Value, Verdict};
 use alloc::{borrow::Cow, vec::Vec};
 use alloy_primitives::{B256, U256};
@@ -48,13 +50,6 @@ pub(crate) enum Origin {
     /// `installModule`); Smart Sessions matches it to (account, selector) with no fallback.
     AccountCall,
 }
-
-/// Smart Sessions' selector for calldata shorter than 4 bytes.
-const VALUE_SELECTOR: [u8; 4] = [0xff; 4];
-/// ERC-7579 `execute(bytes32,bytes)`.
-const EXECUTE_SELECTOR: [u8; 4] = [0xe9, 0xae, 0x5c, 0x53];
-/// Smart Sessions' fallback flag address, 0x…01.
-const FLAG_TARGET: alloy_primitives::Address = alloy_primitives::Address::with_last_byte(1);
 
 /// What policies may read of a user operation besides its calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,18 +256,19 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         match self.session.dispatch {
             Dispatch::Alternatives => self.call(index, call),
             Dispatch::FirstMatch => self.first_match(index, call),
-            Dispatch::SmartSessions(smart) => self.smart_call(index, call, smart, origin),
+            Dispatch::ExactOrFallback(exact) => self.exact_call(index, call, exact, origin),
         }
     }
 
-    /// Smart Sessions' dispatch (`PolicyLib.checkSingle7579Exec`): the exact action when it has
-    /// policies, else the fallback action; the one found decides, with no second try.
+    /// Exact-or-fallback dispatch (Smart Sessions' `PolicyLib.checkSingle7579Exec`): the exact
+    /// action when it has policies, else the fallback action; the one found decides, with no
+    /// second try.
     #[inline(never)]
-    fn smart_call(
+    fn exact_call(
         &mut self,
         index: usize,
         call: &Call<'_>,
-        smart: SmartDispatch,
+        smart: ExactDispatch,
         origin: Origin,
     ) -> bool {
         let here = At {
@@ -283,13 +279,13 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             call.data
                 .first_chunk::<4>()
                 .copied()
-                .unwrap_or(VALUE_SELECTOR),
+                .unwrap_or(smart.short_selector),
         );
         let executions = origin == Origin::Executions;
-        if executions && selector.0 == EXECUTE_SELECTOR && Some(call.to) == self.ctx.account {
+        if executions && selector.0 == smart.self_execute && Some(call.to) == self.ctx.account {
             return self.fail(here, (None, None), Reason::SelfExecute);
         }
-        if executions && call.to == FLAG_TARGET {
+        if executions && call.to == smart.reserved_target {
             let reason = Reason::ReservedTarget { target: call.to };
             return self.fail(here, (None, None), reason);
         }
@@ -590,7 +586,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             }
             PolicyKind::SpendLimit { token, .. } if *token != call.to => return true,
             PolicyKind::SpendLimit { token, limit } => {
-                match token_spend(call.data, kind, self.ctx.account) {
+                match token_spend(call.data, kind, Erc20Counting::NATIVE, self.ctx.account) {
                     TokenSpend::Amount(amount) => return self.charge(at, here, limit, amount),
                     TokenSpend::Short { needed } => Reason::ShortCalldata {
                         needed,

@@ -4,9 +4,10 @@
 
 use super::paths::decode_reason;
 use super::{At, Evaluator, Mode};
+use crate::call::Call;
 use crate::calldata::{Leaf, MAX_WORK, ParamPath};
-use crate::limits::Ledger;
-use crate::session::{Call, Nested};
+use crate::compiled::Nested;
+use crate::ledger::Ledger;
 use crate::verdict::{MAX_NESTING, Reason};
 use alloc::boxed::Box;
 use alloy_primitives::{Address, U256};

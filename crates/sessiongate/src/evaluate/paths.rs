@@ -3,11 +3,11 @@
 //! is explained after the walk, so the walk itself records nothing and allocates nothing.
 
 use super::{At, Evaluator, Mode};
+use crate::call::Call;
 use crate::calldata::{DecodeError, Leaf, MAX_WORK, WordType, Work};
-use crate::document::Condition;
-use crate::limits::Ledger;
-use crate::rules::{BytesCheck, Expr, Operand, PathRule, Quant, Test, compare_words};
-use crate::session::Call;
+use crate::compiled::{BytesCheck, Expr, Operand, PathRule, Quant, Test, compare_words};
+use crate::condition::Condition;
+use crate::ledger::Ledger;
 use crate::verdict::{Expected, Reason, Value};
 use alloc::{boxed::Box, format, string::String};
 use alloy_primitives::{U256, U512, hex};

@@ -4,10 +4,11 @@
 
 use super::budgets::Shortfall;
 use super::{At, Evaluator, Here, OpFacts, dirty};
+use crate::call::Call;
 use crate::calldata::{CallKind, MAX_WORK, WordType, read_word};
-use crate::limits::{Ledger, Policy, PolicyKind, Refusal, TokenLimits, counted};
-use crate::rules::{MAX_DEPTH, MAX_VISITS, Rule, RuleTree, TreeNode};
-use crate::session::Call;
+use crate::compiled::{MAX_DEPTH, MAX_VISITS, Rule, RuleTree, TreeNode};
+use crate::compiled::{Policy, PolicyKind, TokenLimits, TokenSpend, token_spend};
+use crate::ledger::Ledger;
 use crate::verdict::Reason;
 use alloc::boxed::Box;
 use alloy_primitives::U256;
@@ -86,14 +87,21 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         if !self.work.spend_count(limits.tokens.len()) {
             return self.fail(at, here, Reason::WorkExhausted { max: MAX_WORK });
         }
-        let reason = match counted(call.data, limits.semantics, self.ctx.account) {
-            Ok(amount) => return self.charge(at, here, limits.limit(call.to), amount),
-            Err(Refusal::Short { needed }) => Reason::ShortCalldata {
+        let reason = match token_spend(
+            call.data,
+            CallKind::of(call.data),
+            limits.counting,
+            self.ctx.account,
+        ) {
+            TokenSpend::Amount(amount) => {
+                return self.charge(at, here, limits.limit(call.to), amount);
+            }
+            TokenSpend::Short { needed } => Reason::ShortCalldata {
                 needed,
                 len: call.data.len(),
             },
-            Err(Refusal::Dirty { offset, word }) => dirty(WordType::Address, offset, word),
-            Err(Refusal::Unknown(selector)) => Reason::UnknownTokenFunction {
+            TokenSpend::Dirty { offset, word } => dirty(WordType::Address, offset, word),
+            TokenSpend::Unknown(selector) => Reason::UnknownTokenFunction {
                 token: call.to,
                 selector,
             },

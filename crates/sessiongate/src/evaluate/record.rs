@@ -4,7 +4,7 @@
 //! which marks take back exactly when a failed alternative is forgotten.
 
 use super::{At, Evaluator, Here};
-use crate::limits::Ledger;
+use crate::ledger::Ledger;
 use crate::verdict::{MAX_CALL_VIOLATIONS, MAX_VIOLATIONS, Reason, Violation};
 use alloc::borrow::Cow;
 

@@ -8,9 +8,9 @@
 
 use super::{At, Evaluator};
 use crate::account::{self, UnwrapError, Unwrapped};
+use crate::call::Call;
 use crate::calldata::CallKind;
-use crate::limits::Ledger;
-use crate::session::Call;
+use crate::ledger::Ledger;
 use crate::verdict::Reason;
 use alloc::borrow::Cow;
 

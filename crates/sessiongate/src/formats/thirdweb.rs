@@ -10,12 +10,12 @@
 
 use crate::account::AccountKind;
 use crate::calldata::{Selector, WordType};
-use crate::document::{LoadError, Quantity, Target};
-use crate::index::ActionIndex;
-use crate::limits::{Limit, Policy, PolicyKind, Window};
-use crate::rules::{Check, Rule};
-use crate::session::{Action, Dispatch, SelectorMatch, Session};
-use alloc::{boxed::Box, format, string::String, vec::Vec};
+use crate::compiled::{
+    Action, Check, Dispatch, Limit, Parts, Policy, PolicyKind, Rule, SelectorMatch, Session,
+    Target, Window,
+};
+use crate::document::{LoadError, Quantity};
+use alloc::{format, string::String, vec::Vec};
 use alloy_primitives::{Address, B256, U256};
 use serde::{Deserialize, Serialize};
 
@@ -163,19 +163,13 @@ pub fn compile(spec: &SessionSpec) -> Result<Session> {
         valid_until: Some(expires_at),
     };
     let policies = alloc::vec![policy("expiresAt", expiry)];
-    let index = ActionIndex::build(&mut actions, policies.len())?;
-    Ok(Session {
-        name: None,
-        chain_id: None,
+    Ok(Session::new(Parts {
         policies: policies.into(),
-        tx_policies: Box::default(),
-        actions: actions.into(),
-        index,
+        actions,
         account_kind: Some(AccountKind::Thirdweb),
-        warnings: Box::default(),
-        account_selectors: None,
         dispatch: Dispatch::FirstMatch,
-    })
+        ..Parts::default()
+    })?)
 }
 
 fn policy(path: &str, kind: PolicyKind) -> Policy {
@@ -192,18 +186,10 @@ fn action(
     rules: Vec<Rule>,
     policies: Vec<Policy>,
 ) -> Action {
-    Action {
-        label: label.into(),
-        target,
-        selector,
-        min_len: 0,
-        head: Box::default(),
-        rules: rules.into(),
-        exprs: Box::default(),
-        policies: policies.into(),
-        nested: None,
-        cost: 0,
-    }
+    let mut action = Action::new(label, target, selector);
+    action.rules = rules.into();
+    action.policies = policies.into();
+    action
 }
 
 fn call_action(i: usize, call: &CallSpec) -> Result<Action> {

@@ -8,11 +8,11 @@
 
 use super::document::{AbiLeaf, AbiSvmDocument, Erc20Leaf, Erc20SvmDocument};
 use super::packed::{AbiRule, AbiSessionKeyData, Erc20SessionKeyData};
+use crate::compiled::Session;
 use crate::document::{
-    ActionDocument, Condition, LoadError, PolicyDocument, Quantity, RuleDocument, RuleValue,
+    self, ActionDocument, Condition, LoadError, PolicyDocument, Quantity, RuleDocument, RuleValue,
     Scalar, SessionDocument, Target,
 };
-use crate::session::Session;
 use alloc::{format, string::String, vec, vec::Vec};
 use alloy_primitives::{B256, Bytes, U256};
 
@@ -398,20 +398,22 @@ fn native(
     }
 }
 
-/// Compiles an ABI SVM session.
+/// Compiles an ABI SVM session, with the importer's warnings.
 pub fn compile_abi(doc: &AbiSvmDocument) -> Result<Session> {
-    Session::compile(&abi_to_native(doc)?).map(single_execute)
+    single_execute(&abi_to_native(doc)?, super::abi_warnings(doc))
 }
 
-/// Compiles an ERC20 SVM session.
+/// Compiles an ERC20 SVM session, with the importer's warnings.
 pub fn compile_erc20(doc: &Erc20SvmDocument) -> Result<Session> {
-    Session::compile(&erc20_to_native(doc)?).map(single_execute)
+    single_execute(&erc20_to_native(doc)?, super::erc20_warnings(doc))
 }
 
 /// Both modules' `validateSessionUserOp` read only the Biconomy account's `execute` and
 /// `execute_ncC` (one call); any other account calldata reverts "Not Execute Selector".
-fn single_execute(mut session: Session) -> Session {
-    session.account_kind = Some(crate::account::AccountKind::Biconomy);
-    session.account_selectors = Some(&[[0xb6, 0x1d, 0x27, 0xf6], [0x00, 0x00, 0x18, 0x9a]]);
-    session
+fn single_execute(native: &SessionDocument, warnings: Vec<String>) -> Result<Session> {
+    let mut parts = document::compile_parts(native)?;
+    parts.account_kind = Some(crate::account::AccountKind::Biconomy);
+    parts.account_selectors = Some(&[[0xb6, 0x1d, 0x27, 0xf6], [0x00, 0x00, 0x18, 0x9a]]);
+    parts.warnings = warnings.into();
+    Ok(Session::new(parts)?)
 }

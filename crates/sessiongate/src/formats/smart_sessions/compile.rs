@@ -3,15 +3,18 @@
 //! engine's rules and policies with the contract's semantics, user-operation policies are checked
 //! once per transaction.
 
-use super::ids::{ADMIN_FALLBACK_SELECTOR, FALLBACK_SELECTOR, FALLBACK_TARGET};
+use super::ids::{ADMIN_FALLBACK_SELECTOR, FALLBACK_SELECTOR, FALLBACK_TARGET, VALUE_SELECTOR};
 use super::onchain::SMART_SESSION_DEPLOYMENTS;
-use super::{ArgNode, ParamCondition, ParamRule, PolicyConfig, PolicyContract, PolicyKindId};
+use super::{
+    ArgNode, ParamCondition, ParamRule, PolicyConfig, PolicyContract, PolicyKindId,
+    SpendingSemantics,
+};
 use crate::calldata::{Selector, WordType};
-use crate::document::{LoadError, Target};
-use crate::index::ActionIndex;
-use crate::limits::{Limit, Policy, PolicyKind, TokenLimits};
-use crate::rules::{Check, Rule, RuleTree, TreeNode};
-use crate::session::{Action, Dispatch, SelectorMatch, Session, SmartDispatch};
+use crate::compiled::{
+    Action, Check, Dispatch, Erc20Counting, ExactDispatch, Limit, Parts, Policy, PolicyKind, Rule,
+    RuleTree, SelectorMatch, Session, Target, TokenLimits, TransferFrom, TreeNode,
+};
+use crate::document::LoadError;
 use alloc::{boxed::Box, format, string::String, vec::Vec};
 use alloy_primitives::{Address, U256};
 
@@ -140,26 +143,36 @@ pub(crate) fn session(
         }
         actions.push(compile_action(action)?);
     }
-    let index = ActionIndex::build(&mut actions, 0)?;
-    let find = |selector: Selector| index.exact(FALLBACK_TARGET, SelectorMatch::Function(selector));
-    let dispatch = Dispatch::SmartSessions(SmartDispatch {
+    // The first action of the flag target and selector, as the index would find it.
+    let find = |selector: Selector| {
+        let flag = (
+            Target::Address(FALLBACK_TARGET),
+            SelectorMatch::Function(selector),
+        );
+        let at = actions
+            .iter()
+            .position(|a| (a.target, a.selector) == flag)?;
+        u32::try_from(at).ok()
+    };
+    let dispatch = Dispatch::ExactOrFallback(ExactDispatch {
+        short_selector: VALUE_SELECTOR.0,
+        self_execute: crate::account::erc7579::EXECUTE.0,
+        reserved_target: FALLBACK_TARGET,
         module: frame.module,
         fallback: find(FALLBACK_SELECTOR),
         admin: find(ADMIN_FALLBACK_SELECTOR),
         deployments: &SMART_SESSION_DEPLOYMENTS,
     });
-    Ok(Session {
+    Ok(Session::new(Parts {
         name: frame.name.map(Box::from),
         chain_id: frame.chain_id,
-        policies: Box::default(),
         tx_policies: tx_policies.into(),
-        actions: actions.into(),
-        index,
+        actions,
         account_kind: Some(crate::account::AccountKind::Erc7579),
         warnings: warnings.into(),
-        account_selectors: None,
         dispatch,
-    })
+        ..Parts::default()
+    })?)
 }
 
 /// `enableSessions` refuses these action ids.
@@ -200,18 +213,11 @@ fn compile_action(action: &InstalledAction) -> Result<Action> {
         rules.append(&mut r);
         policies.append(&mut p);
     }
-    Ok(Action {
-        label: label.into(),
-        target: Target::Address(action.target),
-        selector: SelectorMatch::Function(action.selector),
-        min_len: 0,
-        head: Box::default(),
-        rules: rules.into(),
-        exprs: Box::default(),
-        policies: policies.into(),
-        nested: None,
-        cost: 0,
-    })
+    let target = Target::Address(action.target);
+    let mut compiled = Action::new(label, target, SelectorMatch::Function(action.selector));
+    compiled.rules = rules.into();
+    compiled.policies = policies.into();
+    Ok(compiled)
 }
 
 /// The ledger key prefix of a policy: its kind, and its contract when the set holds another
@@ -317,7 +323,7 @@ fn compile_policy(
             one(PolicyKind::TokenLimits(Box::new(TokenLimits {
                 tokens: tokens.into(),
                 unlisted: limit("/unlisted", U256::ZERO),
-                semantics: *semantics,
+                counting: counting(*semantics),
             })))
         }
         PolicyConfig::TimeFrame {
@@ -392,5 +398,23 @@ fn tree_node(node: ArgNode) -> TreeNode {
         ArgNode::Not { child } => TreeNode::Not(child.into()),
         ArgNode::And { left, right } => TreeNode::And(left.into(), right.into()),
         ArgNode::Or { left, right } => TreeNode::Or(left.into(), right.into()),
+    }
+}
+
+/// How each deployment of `ERC20SpendingLimitPolicy` counts a call to a token.
+fn counting(semantics: SpendingSemantics) -> Erc20Counting {
+    let v2 = semantics == SpendingSemantics::V2;
+    Erc20Counting {
+        // HEAD accumulates increaseAllowance; v1.0.0 fails on it.
+        increase_allowance: v2,
+        decrease_allowance: false,
+        // HEAD does not count tokens pulled into the account itself; v1.0.0 counts them.
+        transfer_from: if v2 {
+            TransferFrom::NotToAccount
+        } else {
+            TransferFrom::Always
+        },
+        // Calldata without a selector fails `abi.decode`: short.
+        selectorless_is_native: false,
     }
 }

@@ -7,8 +7,8 @@ use super::ids::{self, FALLBACK_SELECTOR, FALLBACK_TARGET};
 use super::onchain::{self, PolicyTable, SMART_SESSION_V2};
 use super::{PolicyConfig, sdk};
 use crate::calldata::Selector;
+use crate::compiled::Session;
 use crate::document::LoadError;
-use crate::session::Session;
 use alloc::{format, vec::Vec};
 use alloy_primitives::{Address, B256};
 

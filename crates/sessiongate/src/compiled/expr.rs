@@ -1,7 +1,6 @@
-use super::{Check, Rule};
+use super::{Check, Limit, Rule};
 use crate::calldata::{ParamPath, WordType};
-use crate::document::Condition;
-use crate::limits::Limit;
+use crate::condition::Condition;
 use alloc::boxed::Box;
 use alloy_primitives::U256;
 

@@ -1,5 +1,5 @@
 use crate::calldata::WordType;
-use crate::document::Condition;
+use crate::condition::Condition;
 use crate::verdict::{Expected, Value};
 use alloc::{boxed::Box, vec::Vec};
 use alloy_primitives::{I256, U256};

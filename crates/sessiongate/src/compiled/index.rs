@@ -1,9 +1,8 @@
 //! The action index: which actions a call may match, by (target, selector), most specific first.
 //! Looked up on every call, so its key is three machine words and its hash one multiply.
 
+use super::{Action, ModelError, SelectorMatch, Target};
 use crate::calldata::CallKind;
-use crate::document::{LoadError, Target};
-use crate::session::{Action, SelectorMatch};
 use alloc::{boxed::Box, vec::Vec};
 use alloy_primitives::{Address, map::HashMap};
 use core::hash::{BuildHasherDefault, Hash, Hasher};
@@ -108,7 +107,7 @@ impl ActionIndex {
     pub(crate) fn build(
         actions: &mut [Action],
         session_policies: usize,
-    ) -> Result<Self, LoadError> {
+    ) -> Result<Self, ModelError> {
         let mut members: HashMap<Key, Vec<u32>, BuildHasherDefault<KeyHasher>> = HashMap::default();
         for (i, action) in actions.iter_mut().enumerate() {
             let cost = action
@@ -119,8 +118,7 @@ impl ActionIndex {
                 .saturating_add(session_policies)
                 .saturating_add(1);
             action.cost = u32::try_from(cost).unwrap_or(u32::MAX);
-            let i =
-                u32::try_from(i).map_err(|_| LoadError::invalid("actions", "too many actions"))?;
+            let i = u32::try_from(i).map_err(|_| ModelError::TooManyActions)?;
             members
                 .entry(Key::new(action.target, action.selector))
                 .or_default()

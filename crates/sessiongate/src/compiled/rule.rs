@@ -1,6 +1,5 @@
-use super::Check;
+use super::{Check, Limit};
 use crate::calldata::WordType;
-use crate::limits::Limit;
 use alloc::boxed::Box;
 
 /// A compiled parameter rule: read the word at `at`, check it is a valid `ty`, compare it, and

@@ -1,8 +1,7 @@
 //! What is left of each budget of a session, for a wallet to show before the next call.
 
-use super::{Ledger, Limit, Policy, PolicyKind};
-use crate::rules::Expr;
-use crate::session::Session;
+use crate::compiled::{Limit, Session};
+use crate::ledger::Ledger;
 use alloc::{string::String, vec::Vec};
 use alloy_primitives::U256;
 use serde::Serialize;
@@ -55,10 +54,7 @@ impl Limit {
             (Some(window), None) => match window.at(now) {
                 None => (U256::ZERO, U256::ZERO, Some(window.start)),
                 Some((index, end)) => {
-                    let opens = index
-                        .saturating_mul(window.period)
-                        .saturating_add(window.start);
-                    let used = ledger.used(&alloc::format!("{}@{opens}", self.key));
+                    let used = ledger.used(&window.key(&self.key, index));
                     (used, self.cap.saturating_sub(used), Some(end))
                 }
             },
@@ -78,48 +74,16 @@ impl Limit {
 }
 
 impl Session {
-    /// Every budget of the session (rule budgets, value, usage and spend limits, shared budgets
-    /// once) with what is used and left at `now`, and when it next grows.
+    /// Every budget of the session (rule budgets, rule-tree budgets, value, usage and spend
+    /// limits; a shared budget once) with what is used and left at `now`, and when it next
+    /// grows.
     pub fn budgets<L: Ledger + ?Sized>(&self, ledger: &L, now: u64) -> Vec<BudgetStatus> {
-        let mut limits: Vec<&Limit> = Vec::new();
-        for action in self.actions.iter() {
-            limits.extend(action.rules.iter().filter_map(|r| r.budget.as_ref()));
-            for expr in action.exprs.iter() {
-                expr_limits(expr, &mut limits);
-            }
-            policy_limits(&action.policies, &mut limits);
-        }
-        policy_limits(&self.policies, &mut limits);
-        policy_limits(&self.tx_policies, &mut limits);
         let mut out: Vec<BudgetStatus> = Vec::new();
-        for limit in limits {
+        self.for_each_limit(&mut |limit| {
             if !out.iter().any(|s| *s.key == *limit.key) {
                 out.push(limit.status(ledger, now));
             }
-        }
+        });
         out
-    }
-}
-
-fn policy_limits<'a>(list: &'a [Policy], out: &mut Vec<&'a Limit>) {
-    for policy in list {
-        match &policy.kind {
-            PolicyKind::ValueLimit(limit)
-            | PolicyKind::UsageLimit(limit)
-            | PolicyKind::SpendLimit { limit, .. } => out.push(limit),
-            PolicyKind::TokenLimits(tokens) => {
-                out.extend(tokens.tokens.iter().map(|(_, limit)| limit));
-            }
-            _ => {}
-        }
-    }
-}
-
-fn expr_limits<'a>(expr: &'a Expr, out: &mut Vec<&'a Limit>) {
-    match expr {
-        Expr::Word(rule) => out.extend(rule.budget.as_ref()),
-        Expr::Path(rule) => out.extend(rule.budget.as_ref()),
-        Expr::All(of) => of.iter().for_each(|e| expr_limits(e, out)),
-        Expr::Any { .. } | Expr::Not { .. } => {}
     }
 }
