@@ -5,7 +5,9 @@ use crate::error::{CliError, agree, read_text};
 use alloy_primitives::Address;
 use clap::Args;
 use sessiongate::account::AccountKind;
-use sessiongate::{Context, MemoryLedger, Mode, Session, Transaction, UserOperation, Verdict};
+use sessiongate::{
+    Context, Input, MemoryLedger, Mode, Session, Transaction, UserOperation, Verdict,
+};
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -93,7 +95,11 @@ pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
                 chain_id: args.chain_id.unwrap_or(1),
                 account,
             };
-            session.evaluate_user_op(&op, args.account_kind, &ledger, &ctx, mode)
+            let input = Input::UserOp {
+                op: &op,
+                kind: args.account_kind,
+            };
+            session.decide(input, &ledger, &ctx, mode)
         }
         (Some(path), None) => {
             let tx =
@@ -108,18 +114,11 @@ pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
                 account: agree(path, "from", from, "--account", args.account)?,
             };
             let calls = tx.as_calls();
-            match calls.as_slice() {
-                // A call to the account itself carries the account's own calldata (a user
-                // operation's callData): unwrap it into the calls the account would make.
-                [call] if Some(call.to) == ctx.account => session.evaluate_account_calldata(
-                    call.data,
-                    args.account_kind,
-                    &ledger,
-                    &ctx,
-                    mode,
-                ),
-                _ => session.evaluate(&calls, &ledger, &ctx, mode),
-            }
+            let input = Input::Transaction {
+                calls: &calls,
+                kind: args.account_kind,
+            };
+            session.decide(input, &ledger, &ctx, mode)
         }
         (None, None) => return Err(CliError::Other("give --tx or --user-op".into())),
     };

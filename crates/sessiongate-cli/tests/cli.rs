@@ -891,3 +891,53 @@ fn budgets_report_what_is_left_after_a_committed_payment() {
         json!([{ "key": "actions/pay/rules[1]", "limit": "25000000", "used": "10000000", "left": "15000000" }])
     );
 }
+
+/// An ArgPolicy rule with a usage limit is a budget like any other: after a committed transfer
+/// of 40, `budgets` shows 40 of 100 used (it used to print `[]`).
+#[test]
+fn budgets_list_arg_policy_limited_rules() {
+    let fx = Fixture::new("arg-policy-budgets");
+    let token = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
+    let session = json!({
+        "format": "smart-sessions",
+        "actions": [{
+            "target": token,
+            "selector": "0xa9059cbb",
+            "policies": [{
+                "type": "arg-policy",
+                "expression": {"type": "rule", "rule": {
+                    "condition": "lessThanOrEqual", "calldataOffset": "32",
+                    "referenceValue": "1000", "usageLimit": "100"
+                }}
+            }]
+        }]
+    });
+    let session = fx.write_json("session.json", &session);
+    let data = transferCall {
+        to: address!("d8dA6BF26964aF9D7eEd9e03E53415D37aA96045"),
+        amount: U256::from(40),
+    }
+    .abi_encode();
+    let tx = json!({"to": token, "value": "0", "data": hex::encode_prefixed(data)});
+    let tx = fx.write_json("tx.json", &tx);
+    let ledger = fx.path("ledger.json");
+    let ledger_arg = ledger.to_str().unwrap();
+    let out = check(&session, &tx, &["--ledger", ledger_arg, "--commit"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = sessiongate(&[
+        "budgets",
+        "--session",
+        session.to_str().unwrap(),
+        "--ledger",
+        ledger_arg,
+        "--now",
+        "1000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let budgets: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = budgets.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{budgets}");
+    assert_eq!(list[0]["limit"], "100");
+    assert_eq!(list[0]["used"], "40");
+    assert_eq!(list[0]["left"], "60");
+}
