@@ -3,6 +3,8 @@
 //! action. Importers build it through constructors ([`Session::new`], [`Action::new`]); nothing
 //! here parses text or knows a format.
 
+#![deny(clippy::wildcard_enum_match_arm)]
+
 mod action;
 mod check;
 mod dispatch;

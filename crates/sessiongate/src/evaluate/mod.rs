@@ -6,6 +6,8 @@
 //! decoded, candidate actions tried (with their rules and policies) and inner calls walked, and
 //! running out denies. Explain mode never decides on its own: it explains what check decided, so
 //! the two cannot disagree.
+#![deny(clippy::wildcard_enum_match_arm)]
+
 mod budgets;
 mod nested;
 mod paths;
@@ -334,7 +336,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         let Some(action) = session.candidates(call.to, kind).next() else {
             let selector = match kind {
                 CallKind::Function(s) => Some(s),
-                _ => None,
+                CallKind::Native | CallKind::Truncated(_) => None,
             };
             let reason = Reason::NoAction {
                 target: call.to,
@@ -447,7 +449,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         };
         let selector = match kind {
             CallKind::Function(s) => Some(s),
-            _ => None,
+            CallKind::Native | CallKind::Truncated(_) => None,
         };
         let reason = match selector {
             Some(selector) if named_only && skipped => Reason::SelfCallNotNamed { selector },
@@ -599,7 +601,15 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                     },
                 }
             }
-            _ => return self.rarer_policy(at, here, policy, call),
+            PolicyKind::Spacing(_)
+            | PolicyKind::TokenLimits(_)
+            | PolicyKind::Tree(_)
+            | PolicyKind::Unusable(_)
+            | PolicyKind::Paymaster(_)
+            | PolicyKind::UserOpGas { .. }
+            | PolicyKind::SmartPaymaster { .. } => {
+                return self.rarer_policy(at, here, policy, call);
+            }
         };
         self.fail(at, here, reason)
     }

@@ -245,7 +245,7 @@ fn every_word_holds(rule: &PathRule, data: &[u8], work: &Work) -> bool {
             {
                 ControlFlow::Continue(())
             }
-            _ => {
+            Leaf::Word { .. } | Leaf::Bytes { .. } | Leaf::Length { .. } => {
                 all = false;
                 ControlFlow::Break(())
             }
@@ -359,7 +359,12 @@ fn holds(test: &Test, leaf: &Leaf<'_>, other: &Other) -> Option<bool> {
                 Condition::Gte => order.is_ge(),
                 Condition::Lt => order.is_lt(),
                 Condition::Lte => order.is_le(),
-                _ => false,
+                // Refused at load for relations; fail closed.
+                Condition::InRange
+                | Condition::OneOf
+                | Condition::BitsAll
+                | Condition::BitsAny
+                | Condition::Prefix => false,
             }
         }
         // A leaf of another kind than the test: refused at load; fail closed.
@@ -451,6 +456,15 @@ pub(super) fn decode_reason(error: DecodeError) -> Reason {
     match error {
         DecodeError::DirtyWord { ty, at, word } => super::dirty(ty, at, word),
         DecodeError::WorkExhausted { .. } => Reason::WorkExhausted { max: MAX_WORK },
-        error => Reason::BadEncoding { error },
+        error @ (DecodeError::ShortData { .. }
+        | DecodeError::MisalignedOffset { .. }
+        | DecodeError::OffsetIntoHead { .. }
+        | DecodeError::OffsetOutOfBounds { .. }
+        | DecodeError::OffsetsOutOfOrder { .. }
+        | DecodeError::TooManyElements { .. }
+        | DecodeError::LengthOutOfBounds { .. }
+        | DecodeError::DirtyPadding { .. }
+        | DecodeError::IndexOutOfBounds { .. }
+        | DecodeError::TooManyWildcards { .. }) => Reason::BadEncoding { error },
     }
 }

@@ -110,7 +110,38 @@ fn size(reason: &Reason) -> usize {
             .map(|value| value.len() / 64)
             .fold(expected.len(), usize::saturating_add),
         Reason::AccountFunctionRefused { allowed, .. } => allowed.len(),
-        _ => 1,
+        Reason::EmptyBatch
+        | Reason::WrongChain { .. }
+        | Reason::TruncatedSelector { .. }
+        | Reason::NoAction { .. }
+        | Reason::ShortCalldata { .. }
+        | Reason::DirtyWord { .. }
+        | Reason::NotYetValid { .. }
+        | Reason::Expired { .. }
+        | Reason::ValueTooHigh { .. }
+        | Reason::LimitExceeded { .. }
+        | Reason::Count { .. }
+        | Reason::BadEncoding { .. }
+        | Reason::NeedsAccount
+        | Reason::NestingTooDeep { .. }
+        | Reason::TooManyInnerCalls { .. }
+        | Reason::TooSoon { .. }
+        | Reason::LimitOverflow { .. }
+        | Reason::UnknownTokenFunction { .. }
+        | Reason::Unusable { .. }
+        | Reason::TreeFailed
+        | Reason::SelfExecute
+        | Reason::ReservedTarget { .. }
+        | Reason::PaymasterNotAllowed { .. }
+        | Reason::PaymasterNotPermitted { .. }
+        | Reason::GasTooHigh { .. }
+        | Reason::NeedsUserOp
+        | Reason::Unwrap { .. }
+        | Reason::WorkExhausted { .. }
+        | Reason::TooManyCalls { .. }
+        | Reason::SelfCallNotNamed { .. }
+        | Reason::SliceOutOfRange { .. }
+        | Reason::SessionModuleCall { .. } => 1,
     }
 }
 
