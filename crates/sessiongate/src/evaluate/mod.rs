@@ -529,22 +529,10 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
 
     fn rule(&mut self, at: At<'s>, rule: &'s Rule, data: &[u8]) -> bool {
         let here = (Some(&*rule.path), Some(&*rule.param));
-        let Some(word) = read_word(data, rule.at) else {
-            let needed = rule.at.saturating_add(32);
-            return self.fail(
-                at,
-                here,
-                Reason::ShortCalldata {
-                    needed,
-                    len: data.len(),
-                },
-            );
+        let word = match rule_word(rule, data) {
+            Ok(word) => word,
+            Err(unreadable) => return self.fail(at, here, unreadable.reason(rule, data)),
         };
-        // A word the signature's head already validated needs no second look.
-        if rule.validate && !rule.ty.is_valid(&word) {
-            let reason = dirty(rule.ty, rule.at.saturating_sub(4), word);
-            return self.fail(at, here, reason);
-        }
         if !rule.check.holds(&word, rule.ty.is_signed()) {
             let expected = rule.check.expected(rule.ty);
             let reason = Reason::Condition {
@@ -619,6 +607,39 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     fn fail(&mut self, at: At<'s>, (source, param): Here<'s>, reason: Reason) -> bool {
         self.push(at, (source, param), reason);
         false
+    }
+}
+
+/// The word a word rule reads, native or in a rule tree. Calldata that cannot give it (too short,
+/// or dirty for its type) is an error that denies wherever the rule sits, under `any` and `not`
+/// too: on chain the read reverts.
+#[inline(always)]
+pub(super) fn rule_word(rule: &Rule, data: &[u8]) -> Result<U256, Unreadable> {
+    let word = read_word(data, rule.at).ok_or(Unreadable::Short)?;
+    // A word the signature's head already validated needs no second look.
+    if rule.validate && !rule.ty.is_valid(&word) {
+        return Err(Unreadable::Dirty(word));
+    }
+    Ok(word)
+}
+
+/// Why a rule's word cannot be read.
+#[derive(Clone, Copy)]
+pub(super) enum Unreadable {
+    Short,
+    Dirty(U256),
+}
+
+impl Unreadable {
+    #[cold]
+    pub(super) fn reason(self, rule: &Rule, data: &[u8]) -> Reason {
+        match self {
+            Self::Short => Reason::ShortCalldata {
+                needed: rule.at.saturating_add(32),
+                len: data.len(),
+            },
+            Self::Dirty(word) => dirty(rule.ty, rule.at.saturating_sub(4), word),
+        }
     }
 }
 

@@ -3,9 +3,9 @@
 //! stays small enough to inline.
 
 use super::budgets::Shortfall;
-use super::{At, Evaluator, Here, OpFacts, dirty};
+use super::{At, Evaluator, Here, OpFacts, dirty, rule_word};
 use crate::call::Call;
-use crate::calldata::{CallKind, MAX_WORK, WordType, read_word};
+use crate::calldata::{CallKind, MAX_WORK, WordType};
 use crate::compiled::{MAX_DEPTH, MAX_VISITS, Rule, RuleTree, TreeNode};
 use crate::compiled::{Policy, PolicyKind, TokenLimits, TokenSpend, token_spend};
 use crate::ledger::Ledger;
@@ -163,15 +163,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// A rule inside a tree: false when its condition or its budget fails, an error when the
     /// contract would revert (word past the end, running sum overflowing).
     fn leaf(&mut self, rule: &'s Rule, data: &[u8]) -> Result<bool, Box<Reason>> {
-        let Some(word) = read_word(data, rule.at) else {
-            return Err(Box::new(Reason::ShortCalldata {
-                needed: rule.at.saturating_add(32),
-                len: data.len(),
-            }));
-        };
-        if rule.validate && !rule.ty.is_valid(&word) {
-            return Err(Box::new(dirty(rule.ty, rule.at.saturating_sub(4), word)));
-        }
+        let word = rule_word(rule, data).map_err(|e| Box::new(e.reason(rule, data)))?;
         if !rule.check.holds(&word, rule.ty.is_signed()) {
             return Ok(false);
         }
