@@ -1,14 +1,29 @@
-//! Call(s) + compiled session + ledger + context → verdict. Never panics; an allow over static
-//! parameters allocates nothing once the verdict's buffers have grown, and touches no reference
-//! count: the verdict borrows every name and key from the session.
+//! Call(s) + compiled session + ledger + context → verdict. A transaction goes through these
+//! phases, each in its own file:
 //!
-//! Every input is decided in bounded work: one [`Work`] budget per transaction counts elements
-//! decoded, candidate actions tried (with their rules and policies) and inner calls walked, and
-//! running out denies. Explain mode never decides on its own: it explains what check decided, so
-//! the two cannot disagree.
+//! 1. **Transaction policies** (here): the batch as a whole — size, chain, policies checked once
+//!    against the sum of its values.
+//! 2. **Dispatch** ([`dispatch`]): each call finds its action(s) the session's way; a call to the
+//!    account itself is unwrapped ([`self_call`]).
+//! 3. **Action** ([`action`]): the signature's head, word rules, then paths and trees
+//!    ([`paths`]; rule trees of imported formats in [`policies`]), the action's and the
+//!    session's policies, limits charged against the ledger plus pending effects ([`budgets`]),
+//!    and inner calls ([`nested`]).
+//! 4. **Fold effects** (here): an allowed call's effects fold into the batch's, one per counter.
+//! 5. **Decision** (here): allow with effects, or deny with the violations [`record`] kept.
+//!
+//! Never panics; an allow over static parameters allocates nothing once the verdict's buffers
+//! have grown, and touches no reference count: the verdict borrows every name and key from the
+//! session. Every input is decided in bounded work: one [`Work`] budget per transaction counts
+//! elements decoded, candidate actions tried (with their rules and policies) and inner calls
+//! walked, and running out denies. Explain mode never decides on its own: it explains what check
+//! decided, so the two cannot disagree.
+
 #![deny(clippy::wildcard_enum_match_arm)]
 
+mod action;
 mod budgets;
+mod dispatch;
 mod nested;
 mod paths;
 mod policies;
@@ -17,16 +32,12 @@ mod self_call;
 
 use crate::account::AccountKind;
 use crate::call::{Call, Context};
-use crate::calldata::Selector;
-use crate::calldata::{CallKind, MAX_WORK, WordType, Work, read_word};
-use crate::compiled::{
-    Action, Dispatch, Erc20Counting, ExactDispatch, Policy, PolicyKind, Rule, SelectorMatch,
-    Session, Target, TokenSpend, token_spend,
-};
+use crate::calldata::{CallKind, MAX_WORK, Work};
+use crate::compiled::{PolicyKind, Session};
 use crate::ledger::{Effect, Ledger, same_key};
-use crate::verdict::{Decision, InnerPath, Reason, Value, Verdict};
-use alloc::{borrow::Cow, vec::Vec};
-use alloy_primitives::{B256, U256};
+use crate::verdict::{Decision, InnerPath, Reason, Verdict};
+use alloc::vec::Vec;
+use alloy_primitives::U256;
 use record::Log;
 
 /// Calls one transaction may have, at top level; more are denied.
@@ -252,356 +263,6 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
         ok
     }
 
-    /// Finds the action(s) for a call the session's way, top level or inner.
-    #[inline]
-    fn dispatch(&mut self, index: usize, call: &Call<'_>, origin: Origin) -> bool {
-        match self.session.dispatch {
-            Dispatch::Alternatives => self.call(index, call),
-            Dispatch::FirstMatch => self.first_match(index, call),
-            Dispatch::ExactOrFallback(exact) => self.exact_call(index, call, exact, origin),
-        }
-    }
-
-    /// Exact-or-fallback dispatch (Smart Sessions' `PolicyLib.checkSingle7579Exec`): the exact
-    /// action when it has policies, else the fallback action; the one found decides, with no
-    /// second try.
-    #[inline(never)]
-    fn exact_call(
-        &mut self,
-        index: usize,
-        call: &Call<'_>,
-        smart: ExactDispatch,
-        origin: Origin,
-    ) -> bool {
-        let here = At {
-            call: index,
-            action: None,
-        };
-        let selector = Selector::from(
-            call.data
-                .first_chunk::<4>()
-                .copied()
-                .unwrap_or(smart.short_selector),
-        );
-        let executions = origin == Origin::Executions;
-        if executions && selector.0 == smart.self_execute && Some(call.to) == self.ctx.account {
-            return self.fail(here, (None, None), Reason::SelfExecute);
-        }
-        if executions && call.to == smart.reserved_target {
-            let reason = Reason::ReservedTarget { target: call.to };
-            return self.fail(here, (None, None), reason);
-        }
-        let session = self.session;
-        if executions && call.to != smart.module && smart.deployments.contains(&call.to) {
-            // Deliberate fail-closed deviation: the module itself checks only `address(this)`,
-            // so another deployment is an ordinary target on chain. Here the admin action must
-            // allow the call too (its counters count it), and the chain's action then decides.
-            let Some(admin) = smart.admin.and_then(|i| session.actions.get(i as usize)) else {
-                let reason = Reason::SessionModuleCall { module: call.to };
-                return self.fail(here, (None, None), reason);
-            };
-            let effects = self.out.effects.len();
-            if !self.action(index, admin, call, CallKind::of(call.data)) {
-                self.out.effects.truncate(effects);
-                return false;
-            }
-            fold_into_earlier(&mut self.out.effects, effects);
-        }
-        let found = if executions && call.to == smart.module {
-            smart.admin
-        } else {
-            let exact = session
-                .index
-                .exact(call.to, SelectorMatch::Function(selector));
-            exact.or(if executions { smart.fallback } else { None })
-        };
-        let Some(action) = found.and_then(|i| session.actions.get(i as usize)) else {
-            let reason = Reason::NoAction {
-                target: call.to,
-                selector: Some(selector),
-            };
-            return self.fail(here, (None, None), reason);
-        };
-        self.decide(index, action, call, CallKind::of(call.data))
-    }
-
-    /// The most specific candidate decides alone.
-    #[inline(never)]
-    fn first_match(&mut self, index: usize, call: &Call<'_>) -> bool {
-        let kind = CallKind::of(call.data);
-        if self.ctx.account.is_some_and(|account| account == call.to) {
-            return self.self_call(index, call, kind);
-        }
-        let session = self.session;
-        let Some(action) = session.candidates(call.to, kind).next() else {
-            let selector = match kind {
-                CallKind::Function(s) => Some(s),
-                CallKind::Native | CallKind::Truncated(_) => None,
-            };
-            let reason = Reason::NoAction {
-                target: call.to,
-                selector,
-            };
-            let here = At {
-                call: index,
-                action: None,
-            };
-            return self.fail(here, (None, None), reason);
-        };
-        self.decide(index, action, call, kind)
-    }
-
-    /// One action decides the call: on allow its effects fold into the batch's.
-    fn decide(
-        &mut self,
-        index: usize,
-        action: &'s Action,
-        call: &Call<'_>,
-        kind: CallKind,
-    ) -> bool {
-        let effects = self.out.effects.len();
-        if self.action(index, action, call, kind) {
-            if self.inner.is_empty() {
-                self.out.allowed_by.push(Cow::Borrowed(&action.label));
-            }
-            fold_into_earlier(&mut self.out.effects, effects);
-            return true;
-        }
-        self.out.effects.truncate(effects);
-        false
-    }
-
-    /// Tries the call's candidate actions in order; true when one allows it. A call to the
-    /// account itself is unwrapped when it is an execute, and needs a named action otherwise.
-    fn call(&mut self, index: usize, call: &Call<'_>) -> bool {
-        let kind = CallKind::of(call.data);
-        if let CallKind::Truncated(len) = kind {
-            let here = At {
-                call: index,
-                action: None,
-            };
-            self.push(here, (None, None), Reason::TruncatedSelector { len });
-            return false;
-        }
-        if self.ctx.account.is_some_and(|account| account == call.to) {
-            return self.self_call(index, call, kind);
-        }
-        self.alternatives(index, call, kind, false)
-    }
-
-    /// Tries the candidates; with `named_only`, only those whose target is an address. Inlined
-    /// into the plain call's path, which it is most of.
-    #[inline(always)]
-    fn alternatives(
-        &mut self,
-        index: usize,
-        call: &Call<'_>,
-        kind: CallKind,
-        named_only: bool,
-    ) -> bool {
-        let session = self.session;
-        let first = self.mark();
-        let inner_calls = self.inner_calls;
-        let (mut tried, mut skipped) = (false, false);
-        for action in session.candidates(call.to, kind) {
-            if action.target == Target::Any && (named_only || self.maybe_self_execute(kind)) {
-                skipped = true;
-                continue;
-            }
-            tried = true;
-            let effects = self.out.effects.len();
-            let before = self.mark();
-            if self.action(index, action, call, kind) {
-                // Earlier candidates' failures do not matter once one allows the call.
-                self.rewind(first);
-                if self.inner.is_empty() {
-                    self.out.allowed_by.push(Cow::Borrowed(&action.label));
-                }
-                fold_into_earlier(&mut self.out.effects, effects);
-                return true;
-            }
-            self.out.effects.truncate(effects);
-            // A failed alternative's inner calls are not made on chain: they use no allowance.
-            self.inner_calls = inner_calls;
-            if self.mode == Mode::Fast && self.recorded_between(first, before) {
-                self.rewind(before);
-            }
-        }
-        if !tried {
-            self.no_action(index, call, kind, named_only, skipped);
-        }
-        false
-    }
-
-    /// Why no candidate was tried: none matched, or only wildcard targets, which were `skipped`.
-    #[cold]
-    fn no_action(
-        &mut self,
-        index: usize,
-        call: &Call<'_>,
-        kind: CallKind,
-        named_only: bool,
-        skipped: bool,
-    ) {
-        let here = At {
-            call: index,
-            action: None,
-        };
-        let selector = match kind {
-            CallKind::Function(s) => Some(s),
-            CallKind::Native | CallKind::Truncated(_) => None,
-        };
-        let reason = match selector {
-            Some(selector) if named_only && skipped => Reason::SelfCallNotNamed { selector },
-            // Only wildcard targets matched an account execute function, and the account is
-            // unknown: the call could be the account calling itself.
-            _ if skipped => Reason::NeedsAccount,
-            _ => Reason::NoAction {
-                target: call.to,
-                selector,
-            },
-        };
-        self.push(here, (None, None), reason);
-    }
-
-    /// Checks one action and the session's policies against a call; true when all pass.
-    fn action(
-        &mut self,
-        index: usize,
-        action: &'s Action,
-        call: &Call<'_>,
-        kind: CallKind,
-    ) -> bool {
-        let at = At {
-            call: index,
-            action: Some(&action.label),
-        };
-        let session = self.session;
-        if !self.work.spend(action.cost) {
-            return self.fail(at, (None, None), Reason::WorkExhausted { max: MAX_WORK });
-        }
-        let mut ok = self.head(at, action, call.data);
-        for rule in action.rules.iter() {
-            if !ok && self.mode == Mode::Fast {
-                return false;
-            }
-            ok &= self.rule(at, rule, call.data);
-        }
-        if !action.exprs.is_empty() {
-            ok &= (ok || self.mode == Mode::Explain) && self.exprs(at, &action.exprs, call);
-        }
-        for policy in action.policies.iter().chain(session.policies.iter()) {
-            if !ok && self.mode == Mode::Fast {
-                return false;
-            }
-            ok &= self.policy(at, policy, call, kind);
-        }
-        if let Some(nested) = &action.nested {
-            ok &= (ok || self.mode == Mode::Explain) && self.nested(at, nested, call);
-        }
-        ok
-    }
-
-    /// The static head of a signature: long enough, and every word valid for its type.
-    fn head(&mut self, at: At<'s>, action: &'s Action, data: &[u8]) -> bool {
-        if data.len() < action.min_len {
-            let reason = Reason::ShortCalldata {
-                needed: action.min_len,
-                len: data.len(),
-            };
-            return self.fail(at, (None, None), reason);
-        }
-        let mut ok = true;
-        for word in action.head.iter() {
-            let start = word.offset.saturating_add(4);
-            if let Some(value) = read_word(data, start).filter(|v| !word.ty.is_valid(v)) {
-                ok = self.fail(at, (None, None), dirty(word.ty, word.offset, value));
-                if self.mode == Mode::Fast {
-                    return false;
-                }
-            }
-        }
-        ok
-    }
-
-    // Checks record their own violation and return whether they passed, so the allow path moves
-    // no large result values around.
-
-    fn rule(&mut self, at: At<'s>, rule: &'s Rule, data: &[u8]) -> bool {
-        let here = (Some(&*rule.path), Some(&*rule.param));
-        let word = match rule_word(rule, data) {
-            Ok(word) => word,
-            Err(unreadable) => return self.fail(at, here, unreadable.reason(rule, data)),
-        };
-        if !rule.check.holds(&word, rule.ty.is_signed()) {
-            let expected = rule.check.expected(rule.ty);
-            let reason = Reason::Condition {
-                expected,
-                actual: Value::of(rule.ty, word),
-            };
-            return self.fail(at, here, reason);
-        }
-        match &rule.budget {
-            Some(limit) => self.charge(at, here, limit, word),
-            None => true,
-        }
-    }
-
-    fn policy(&mut self, at: At<'s>, policy: &'s Policy, call: &Call<'_>, kind: CallKind) -> bool {
-        let here = (Some(&*policy.path), None);
-        let now = self.ctx.now;
-        let reason = match &policy.kind {
-            PolicyKind::Sudo => return true,
-            PolicyKind::TimeWindow {
-                valid_after,
-                valid_until,
-            } => {
-                match (
-                    valid_after.filter(|a| now < *a),
-                    valid_until.filter(|u| now > *u),
-                ) {
-                    (Some(valid_after), _) => Reason::NotYetValid { valid_after, now },
-                    (_, Some(valid_until)) => Reason::Expired { valid_until, now },
-                    _ => return true,
-                }
-            }
-            PolicyKind::MaxValue(max) if call.value > *max => Reason::ValueTooHigh {
-                max: *max,
-                value: call.value,
-            },
-            PolicyKind::MaxValue(_) => return true,
-            PolicyKind::ValueLimit(limit) => return self.charge(at, here, limit, call.value),
-            PolicyKind::UsageLimit(limit) => {
-                return self.charge(at, here, limit, U256::from(1u8));
-            }
-            PolicyKind::SpendLimit { token, .. } if *token != call.to => return true,
-            PolicyKind::SpendLimit { token, limit } => {
-                match token_spend(call.data, kind, Erc20Counting::NATIVE, self.ctx.account) {
-                    TokenSpend::Amount(amount) => return self.charge(at, here, limit, amount),
-                    TokenSpend::Short { needed } => Reason::ShortCalldata {
-                        needed,
-                        len: call.data.len(),
-                    },
-                    TokenSpend::Dirty { offset, word } => dirty(WordType::Address, offset, word),
-                    TokenSpend::Unknown(selector) => Reason::UnknownTokenFunction {
-                        token: *token,
-                        selector,
-                    },
-                }
-            }
-            PolicyKind::Spacing(_)
-            | PolicyKind::TokenLimits(_)
-            | PolicyKind::Tree(_)
-            | PolicyKind::Unusable(_)
-            | PolicyKind::Paymaster(_)
-            | PolicyKind::UserOpGas { .. }
-            | PolicyKind::SmartPaymaster { .. } => {
-                return self.rarer_policy(at, here, policy, call);
-            }
-        };
-        self.fail(at, here, reason)
-    }
-
     /// Records a violation; returns false so a check can end with `return self.fail(…)`.
     #[cold]
     fn fail(&mut self, at: At<'s>, (source, param): Here<'s>, reason: Reason) -> bool {
@@ -610,51 +271,10 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     }
 }
 
-/// The word a word rule reads, native or in a rule tree. Calldata that cannot give it (too short,
-/// or dirty for its type) is an error that denies wherever the rule sits, under `any` and `not`
-/// too: on chain the read reverts.
-#[inline(always)]
-pub(super) fn rule_word(rule: &Rule, data: &[u8]) -> Result<U256, Unreadable> {
-    let word = read_word(data, rule.at).ok_or(Unreadable::Short)?;
-    // A word the signature's head already validated needs no second look.
-    if rule.validate && !rule.ty.is_valid(&word) {
-        return Err(Unreadable::Dirty(word));
-    }
-    Ok(word)
-}
-
-/// Why a rule's word cannot be read.
-#[derive(Clone, Copy)]
-pub(super) enum Unreadable {
-    Short,
-    Dirty(U256),
-}
-
-impl Unreadable {
-    #[cold]
-    pub(super) fn reason(self, rule: &Rule, data: &[u8]) -> Reason {
-        match self {
-            Self::Short => Reason::ShortCalldata {
-                needed: rule.at.saturating_add(32),
-                len: data.len(),
-            },
-            Self::Dirty(word) => dirty(rule.ty, rule.at.saturating_sub(4), word),
-        }
-    }
-}
-
-pub(super) fn dirty(ty: WordType, offset: usize, word: U256) -> Reason {
-    Reason::DirtyWord {
-        ty,
-        offset,
-        word: B256::from(word),
-    }
-}
-
 /// Adds the effects from `mark` on (one allowed call's) into earlier effects on the same counter,
 /// so the list holds one entry per counter and pending sums stay a short scan in long batches.
 #[inline]
-fn fold_into_earlier(effects: &mut Vec<Effect<'_>>, mark: usize) {
+pub(super) fn fold_into_earlier(effects: &mut Vec<Effect<'_>>, mark: usize) {
     if mark == 0 || effects.len() <= mark {
         return;
     }

@@ -454,7 +454,7 @@ fn element_label(param: &str, index: u32, wildcards: usize) -> String {
 /// A decoder error as a verdict reason: a dirty static word keeps its own kind.
 pub(super) fn decode_reason(error: DecodeError) -> Reason {
     match error {
-        DecodeError::DirtyWord { ty, at, word } => super::dirty(ty, at, word),
+        DecodeError::DirtyWord { ty, at, word } => super::action::dirty(ty, at, word),
         DecodeError::WorkExhausted { .. } => Reason::WorkExhausted { max: MAX_WORK },
         error @ (DecodeError::ShortData { .. }
         | DecodeError::MisalignedOffset { .. }

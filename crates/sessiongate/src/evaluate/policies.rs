@@ -2,8 +2,9 @@
 //! ArgPolicy rule trees, paymasters, gas caps, rate spacing), kept out of the native hot path so it
 //! stays small enough to inline.
 
+use super::action::{dirty, rule_word};
 use super::budgets::Shortfall;
-use super::{At, Evaluator, Here, OpFacts, dirty, rule_word};
+use super::{At, Evaluator, Here, OpFacts};
 use crate::call::Call;
 use crate::calldata::{CallKind, MAX_WORK, WordType};
 use crate::compiled::{MAX_DEPTH, MAX_VISITS, Rule, RuleTree, TreeNode};
