@@ -6,6 +6,7 @@ mod budget;
 mod budgets;
 mod compile;
 mod error;
+mod operands;
 mod quantity;
 mod rules;
 mod target;
