@@ -2,12 +2,15 @@
 //! commit their effects to the scenario's ledger; denied steps commit nothing.
 
 use crate::account::AccountKind;
+use crate::call::Call;
 use crate::call::Context;
 use crate::compiled::Session;
 use crate::document::{LoadError, from_json_text};
+use crate::evaluate::Mode;
+use crate::ledger::MemoryLedger;
 use crate::transaction::{CallDocument, Origin, origin};
 use crate::user_op::UserOperation;
-use crate::{Call, MemoryLedger, Mode, Verdict};
+use crate::verdict::Verdict;
 use alloc::boxed::Box;
 use alloc::{string::String, vec::Vec};
 use alloy_primitives::{Address, Bytes};

@@ -84,11 +84,11 @@ impl Transaction {
         let is_batch = value.as_object().is_some_and(|o| o.contains_key("calls"));
         if is_batch {
             let batch: Batch = from_json_value(value)?;
-            if batch.calls.len() > crate::MAX_CALLS {
+            if batch.calls.len() > crate::evaluate::MAX_CALLS {
                 let message = format!(
                     "{} calls, more than the {} a transaction may have",
                     batch.calls.len(),
-                    crate::MAX_CALLS
+                    crate::evaluate::MAX_CALLS
                 );
                 return Err(LoadError::invalid("calls", message));
             }

@@ -9,7 +9,7 @@
 //! public).
 
 use super::{AccountKind, UnwrapError, Unwrapped};
-use crate::Call;
+use crate::call::Call;
 use crate::calldata::Selector;
 use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};

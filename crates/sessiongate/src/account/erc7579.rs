@@ -6,7 +6,7 @@
 //! specification instead, so it would refuse or read differently calldata the chain executes.
 
 use super::{UnwrapError, Unwrapped};
-use crate::Call;
+use crate::call::Call;
 use crate::calldata::{Selector, read_word};
 use alloc::vec::Vec;
 use alloy_primitives::{Address, U256};

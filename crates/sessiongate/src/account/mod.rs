@@ -12,7 +12,7 @@ mod abi;
 pub(crate) mod erc7579;
 mod safe;
 
-use crate::Call;
+use crate::call::Call;
 use crate::calldata::Selector;
 use alloc::vec::Vec;
 use alloy_primitives::Address;

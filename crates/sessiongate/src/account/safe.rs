@@ -14,7 +14,7 @@
 
 use super::abi::{call, params};
 use super::{UnwrapError, Unwrapped};
-use crate::Call;
+use crate::call::Call;
 use crate::calldata::{Selector, read_word};
 use alloc::vec::Vec;
 use alloy_primitives::{Address, address};
