@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 /// Arguments of `sessiongate budgets`.
 #[derive(Debug, Args)]
-pub struct BudgetsArgs {
+pub(crate) struct BudgetsArgs {
     /// The session document.
     #[arg(long, value_name = "FILE")]
     session: PathBuf,
@@ -23,7 +23,7 @@ pub struct BudgetsArgs {
 }
 
 /// Prints the session's budgets as JSON.
-pub fn run(args: &BudgetsArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: &BudgetsArgs) -> Result<(), CliError> {
     let session = Session::from_json(&read_text(&args.session)?)
         .map_err(|e| CliError::load(&args.session, e))?;
     let ledger = match &args.ledger {

@@ -16,7 +16,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Arguments of `sessiongate check`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The session document, in any format (its `"format"` field says which).
     #[arg(long, value_name = "FILE")]
     session: PathBuf,
@@ -65,7 +65,7 @@ pub struct CheckArgs {
 
 /// Loads the inputs, decides, prints the verdict (JSON on stdout, one sentence on stderr) and
 /// commits the effects when asked. Returns the verdict; errors are bad input.
-pub fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
+pub(crate) fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
     let session = Session::from_json(&read_text(&args.session)?)
         .map_err(|e| CliError::load(&args.session, e))?;
     for warning in session.warnings() {

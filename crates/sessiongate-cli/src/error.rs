@@ -6,7 +6,7 @@ use std::{io, path::Path};
 
 /// Why a command could not run on its input.
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub(crate) enum CliError {
     /// A file could not be read or written.
     #[error("{file}: {source}")]
     Io {
@@ -46,7 +46,7 @@ pub enum CliError {
 
 impl CliError {
     /// An I/O failure on `path`.
-    pub fn io(path: &Path, source: io::Error) -> Self {
+    pub(crate) fn io(path: &Path, source: io::Error) -> Self {
         Self::Io {
             file: path.display().to_string(),
             source,
@@ -54,7 +54,7 @@ impl CliError {
     }
 
     /// A content error in `path`.
-    pub fn load(path: &Path, source: impl Into<LoadError>) -> Self {
+    pub(crate) fn load(path: &Path, source: impl Into<LoadError>) -> Self {
         Self::Load {
             file: path.display().to_string(),
             source: source.into(),
@@ -63,7 +63,7 @@ impl CliError {
 }
 
 /// `given` (a flag's value) or else `found` (a file's), refusing the two when they differ.
-pub fn agree<T: PartialEq + std::fmt::Display>(
+pub(crate) fn agree<T: PartialEq + std::fmt::Display>(
     file: &Path,
     field: &'static str,
     found: Option<T>,
@@ -83,6 +83,6 @@ pub fn agree<T: PartialEq + std::fmt::Display>(
 }
 
 /// Reads a whole file as text.
-pub fn read_text(path: &Path) -> Result<String, CliError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, CliError> {
     std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 /// Arguments of `sessiongate ids`.
 #[derive(Debug, Args)]
-pub struct IdsArgs {
+pub(crate) struct IdsArgs {
     /// A session in `smart-sessions` or `smart-sessions-onchain` format; it needs
     /// `sessionValidator` (and its init data and salt, zero when absent) for the permissionId.
     #[arg(long, value_name = "FILE")]
@@ -22,7 +22,7 @@ pub struct IdsArgs {
 }
 
 /// Prints the identifiers as JSON.
-pub fn run(args: &IdsArgs) -> Result<(), CliError> {
+pub(crate) fn run(args: &IdsArgs) -> Result<(), CliError> {
     let text = read_text(&args.session)?;
     let onchain =
         smart_sessions::onchain_from_json(&text).map_err(|e| CliError::load(&args.session, e))?;

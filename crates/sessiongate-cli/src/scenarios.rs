@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// Arguments of `sessiongate test`.
 #[derive(Debug, Args)]
-pub struct TestArgs {
+pub(crate) struct TestArgs {
     /// Scenario files, or directories searched recursively for `*.json` scenario files (JSON files
     /// there without `steps`, such as sessions and transactions, are skipped). Symbolic links are
     /// followed, but each directory is searched once.
@@ -24,7 +24,7 @@ pub struct TestArgs {
 
 /// Counts over all files.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Steps that got the expected verdict.
     pub passed: usize,
     /// Failed steps, plus one for each file that could not be read or loaded.
@@ -34,7 +34,7 @@ pub struct Summary {
 }
 
 /// Runs every scenario file under `args.paths` and prints the report.
-pub fn run(args: &TestArgs) -> Summary {
+pub(crate) fn run(args: &TestArgs) -> Summary {
     let mut summary = Summary::default();
     let mut out = io::stdout().lock();
     for path in &args.paths {

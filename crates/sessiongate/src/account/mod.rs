@@ -317,7 +317,7 @@ pub fn detect(calldata: &[u8]) -> Result<AccountKind, UnwrapError> {
 
 /// Whether `selector` is an execute entry point (or `executeUserOp`) of any supported account
 /// kind: a call with it to the account itself makes further calls.
-pub fn is_execute(selector: Selector) -> bool {
+pub(crate) fn is_execute(selector: Selector) -> bool {
     !matches!(
         detect(selector.as_slice()),
         Err(UnwrapError::UnknownSelector { .. } | UnwrapError::NoSelector { .. })

@@ -138,7 +138,7 @@ pub enum ConstraintCondition {
 }
 
 /// Compiles a `SessionSpec` onto the engine.
-pub fn compile(spec: &SessionSpec) -> Result<Session> {
+pub(crate) fn compile(spec: &SessionSpec) -> Result<Session> {
     let expires_at = u64::try_from(spec.expires_at.0)
         .map_err(|_| LoadError::invalid("expiresAt", "does not fit 64 bits"))?;
     let mut actions = Vec::new();

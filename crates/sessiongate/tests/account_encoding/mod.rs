@@ -44,11 +44,12 @@ sol! {
 }
 
 /// MultiSendCallOnly 1.4.1, canonical deployment (safe-global/safe-deployments).
-pub const MULTI_SEND_CALL_ONLY: Address = address!("9641d764fc13c8B624c04430C7356C1C7C8102e2");
+pub(crate) const MULTI_SEND_CALL_ONLY: Address =
+    address!("9641d764fc13c8B624c04430C7356C1C7C8102e2");
 
 /// A call with owned data.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Owned {
+pub(crate) struct Owned {
     pub to: Address,
     pub value: U256,
     pub data: Vec<u8>,
@@ -56,7 +57,7 @@ pub struct Owned {
 
 /// One execute entry point.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Function {
+pub(crate) enum Function {
     /// ERC-7579 `execute(mode = single, target ‖ value ‖ callData)`.
     Erc7579Single,
     /// ERC-7579 `execute(mode = batch, abi.encode(Execution[]))`.
@@ -87,7 +88,7 @@ pub enum Function {
 
 impl Function {
     /// Every function, in the order of [`Function::of`] over [`AccountKind::ALL`].
-    pub const ALL: [Self; 13] = [
+    pub(crate) const ALL: [Self; 13] = [
         Self::Erc7579Single,
         Self::Erc7579Batch,
         Self::Execute,
@@ -104,7 +105,7 @@ impl Function {
     ];
 
     /// The execute functions an account of `kind` has.
-    pub fn of(kind: AccountKind) -> &'static [Self] {
+    pub(crate) fn of(kind: AccountKind) -> &'static [Self] {
         match kind {
             AccountKind::Erc7579 => &[Self::Erc7579Single, Self::Erc7579Batch],
             AccountKind::SimpleAccount => &[
@@ -131,7 +132,7 @@ impl Function {
     }
 
     /// How the function reads in a note.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Erc7579Single => "execute(single, target ‖ value ‖ callData)",
             Self::Erc7579Batch => "execute(batch, abi.encode(Execution[]))",
@@ -152,7 +153,7 @@ impl Function {
     }
 
     /// The Solidity signature the decoder names in its errors.
-    pub fn signature(self) -> &'static str {
+    pub(crate) fn signature(self) -> &'static str {
         match self {
             Self::Erc7579Single | Self::Erc7579Batch => erc7579::executeCall::SIGNATURE,
             Self::Execute => single::executeCall::SIGNATURE,
@@ -168,7 +169,7 @@ impl Function {
     }
 
     /// Whether the function takes any number of calls (else exactly one).
-    pub fn is_batch(self) -> bool {
+    pub(crate) fn is_batch(self) -> bool {
         !matches!(
             self,
             Self::Erc7579Single
@@ -180,13 +181,13 @@ impl Function {
     }
 
     /// Whether the function carries no values, so every call's value is zero.
-    pub fn zero_values(self) -> bool {
+    pub(crate) fn zero_values(self) -> bool {
         matches!(self, Self::BatchV06 | Self::BatchArraysNoValues)
     }
 
     /// The account calldata making `calls` (the first only, for a single function; values are
     /// dropped where the function has none).
-    pub fn encode(self, calls: &[Owned]) -> Vec<u8> {
+    pub(crate) fn encode(self, calls: &[Owned]) -> Vec<u8> {
         let first = || calls.first().expect("a single execute needs a call");
         match self {
             Self::Erc7579Single => erc7579_execute(0x00, 0x00, packed_single(first())),
@@ -233,7 +234,7 @@ impl Function {
 
     /// The calls the account makes for `calls`: the first only for a single function, values
     /// zero where the function has none.
-    pub fn made(self, calls: &[Owned]) -> Vec<Owned> {
+    pub(crate) fn made(self, calls: &[Owned]) -> Vec<Owned> {
         let taken = if self.is_batch() { calls } else { &calls[..1] };
         taken
             .iter()
@@ -273,7 +274,7 @@ fn structs(calls: &[Owned]) -> Vec<structs::Call> {
 }
 
 /// The ERC-7579 mode word: byte 0 the call type, byte 1 the exec type.
-pub fn mode(call_type: u8, exec_type: u8) -> B256 {
+pub(crate) fn mode(call_type: u8, exec_type: u8) -> B256 {
     let mut word = B256::ZERO;
     word.0[0] = call_type;
     word.0[1] = exec_type;
@@ -281,17 +282,17 @@ pub fn mode(call_type: u8, exec_type: u8) -> B256 {
 }
 
 /// ERC-7579 `execute(mode, executionCalldata)`.
-pub fn erc7579_execute(call_type: u8, exec_type: u8, execution: Vec<u8>) -> Vec<u8> {
+pub(crate) fn erc7579_execute(call_type: u8, exec_type: u8, execution: Vec<u8>) -> Vec<u8> {
     erc7579::executeCall::new((mode(call_type, exec_type), execution.into())).abi_encode()
 }
 
 /// `abi.encodePacked(target, value, callData)`: ExecutionLib's single execution.
-pub fn packed_single(call: &Owned) -> Vec<u8> {
+pub(crate) fn packed_single(call: &Owned) -> Vec<u8> {
     (call.to, call.value, bytes(&call.data)).abi_encode_packed()
 }
 
 /// `abi.encode(Execution[])`: ExecutionLib's batch.
-pub fn executions(calls: &[Owned]) -> Vec<u8> {
+pub(crate) fn executions(calls: &[Owned]) -> Vec<u8> {
     calls
         .iter()
         .map(|c| erc7579::Execution {
@@ -305,7 +306,7 @@ pub fn executions(calls: &[Owned]) -> Vec<u8> {
 
 /// MultiSend's transactions: `abi.encodePacked(uint8 operation, address to, uint256 value,
 /// uint256 dataLength, bytes data)` each.
-pub fn packed_transactions(calls: &[Owned], operation: u8) -> Vec<u8> {
+pub(crate) fn packed_transactions(calls: &[Owned], operation: u8) -> Vec<u8> {
     calls
         .iter()
         .flat_map(|c| packed_transaction(operation, c, c.data.len()))
@@ -313,7 +314,7 @@ pub fn packed_transactions(calls: &[Owned], operation: u8) -> Vec<u8> {
 }
 
 /// One MultiSend transaction whose length field says `len` (the data's own length when honest).
-pub fn packed_transaction(operation: u8, call: &Owned, len: usize) -> Vec<u8> {
+pub(crate) fn packed_transaction(operation: u8, call: &Owned, len: usize) -> Vec<u8> {
     <(
         Uint<8>,
         sol_data::Address,
@@ -330,48 +331,48 @@ pub fn packed_transaction(operation: u8, call: &Owned, len: usize) -> Vec<u8> {
 }
 
 /// `multiSend(transactions)`.
-pub fn multi_send(transactions: &[u8]) -> Vec<u8> {
+pub(crate) fn multi_send(transactions: &[u8]) -> Vec<u8> {
     multiSendCall::new((bytes(transactions),)).abi_encode()
 }
 
 /// Safe4337Module `executeUserOp(to, 0, data, delegatecall)`.
-pub fn safe_delegatecall(to: Address, data: Vec<u8>) -> Vec<u8> {
+pub(crate) fn safe_delegatecall(to: Address, data: Vec<u8>) -> Vec<u8> {
     executeUserOpCall::new((to, U256::ZERO, data.into(), 1)).abi_encode()
 }
 
 /// Safe4337Module `executeUserOp(to, value, data, operation)` with any operation.
-pub fn safe_operation(call: &Owned, operation: u8) -> Vec<u8> {
+pub(crate) fn safe_operation(call: &Owned, operation: u8) -> Vec<u8> {
     executeUserOpCall::new((call.to, call.value, bytes(&call.data), operation)).abi_encode()
 }
 
 /// SimpleAccount v0.6 `executeBatch(dest, func)` with arrays of any lengths.
-pub fn batch_v06_raw(dest: Vec<Address>, func: Vec<Bytes>) -> Vec<u8> {
+pub(crate) fn batch_v06_raw(dest: Vec<Address>, func: Vec<Bytes>) -> Vec<u8> {
     v06::executeBatchCall::new((dest, func)).abi_encode()
 }
 
 /// `executeBatch(dest, value, func)` with arrays of any lengths.
-pub fn batch_arrays_raw(dest: Vec<Address>, value: Vec<U256>, func: Vec<Bytes>) -> Vec<u8> {
+pub(crate) fn batch_arrays_raw(dest: Vec<Address>, value: Vec<U256>, func: Vec<Bytes>) -> Vec<u8> {
     arrays::executeBatchCall::new((dest, value, func)).abi_encode()
 }
 
 /// Biconomy `executeBatch_y6U(dest, value, func)` with arrays of any lengths.
-pub fn batch_y6u_raw(dest: Vec<Address>, value: Vec<U256>, func: Vec<Bytes>) -> Vec<u8> {
+pub(crate) fn batch_y6u_raw(dest: Vec<Address>, value: Vec<U256>, func: Vec<Bytes>) -> Vec<u8> {
     executeBatch_y6UCall::new((dest, value, func)).abi_encode()
 }
 
 /// The calldata with the 32-byte word at byte `at` replaced.
-pub fn with_word(mut calldata: Vec<u8>, at: usize, word: U256) -> Vec<u8> {
+pub(crate) fn with_word(mut calldata: Vec<u8>, at: usize, word: U256) -> Vec<u8> {
     calldata[at..at + 32].copy_from_slice(&word.to_be_bytes::<32>());
     calldata
 }
 
 /// The word at byte `at`, as a position.
-pub fn word_at(calldata: &[u8], at: usize) -> usize {
+pub(crate) fn word_at(calldata: &[u8], at: usize) -> usize {
     usize::try_from(U256::from_be_slice(&calldata[at..at + 32])).unwrap()
 }
 
 /// 2^64: the smallest offset or length Solidity's decoder refuses outright.
-pub fn two_pow_64() -> U256 {
+pub(crate) fn two_pow_64() -> U256 {
     U256::from(1) << 64
 }
 
@@ -379,7 +380,7 @@ pub fn two_pow_64() -> U256 {
 
 /// The gas fields and paymaster of a user operation, in numbers.
 #[derive(Clone, Debug)]
-pub struct Gas {
+pub(crate) struct Gas {
     pub call: u64,
     pub verification: u64,
     pub pre_verification: u64,
@@ -435,7 +436,7 @@ fn common(sender: Address, nonce: u64, call_data: &[u8], gas: &Gas) -> Map<Strin
 }
 
 /// An EntryPoint v0.6 user operation as `eth_sendUserOperation` takes it.
-pub fn user_op_v06(sender: Address, nonce: u64, call_data: &[u8], gas: &Gas) -> Value {
+pub(crate) fn user_op_v06(sender: Address, nonce: u64, call_data: &[u8], gas: &Gas) -> Value {
     let mut op = common(sender, nonce, call_data, gas);
     op.insert("initCode".into(), hex_value(&[]));
     let paymaster_and_data = match &gas.paymaster {
@@ -448,7 +449,7 @@ pub fn user_op_v06(sender: Address, nonce: u64, call_data: &[u8], gas: &Gas) -> 
 }
 
 /// An EntryPoint v0.7 (and v0.8) user operation as `eth_sendUserOperation` takes it.
-pub fn user_op_v07(sender: Address, nonce: u64, call_data: &[u8], gas: &Gas) -> Value {
+pub(crate) fn user_op_v07(sender: Address, nonce: u64, call_data: &[u8], gas: &Gas) -> Value {
     let mut op = common(sender, nonce, call_data, gas);
     if let Some((paymaster, verification, post_op, data)) = &gas.paymaster {
         op.insert("paymaster".into(), json!(paymaster));

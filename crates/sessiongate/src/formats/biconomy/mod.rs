@@ -9,13 +9,24 @@
 
 mod compile;
 pub mod document;
+#[cfg(feature = "test-util")]
 pub mod packed;
+// The leaves' packed encodings: public only to tests and fuzzing (`test-util`).
+#[cfg(not(feature = "test-util"))]
+#[allow(unreachable_pub)]
+mod packed;
 mod warnings;
 
+#[cfg(feature = "test-util")]
 pub use compile::{
     TimeBounds, UINT48_MAX, abi_leaf_data, abi_packed_form, abi_to_native, compile_abi,
     compile_erc20, erc20_leaf_data, erc20_packed_form, erc20_to_native,
 };
+#[cfg(not(feature = "test-util"))]
+pub(crate) use compile::{compile_abi, compile_erc20};
+#[cfg(not(feature = "test-util"))]
+pub(crate) use warnings::{abi_warnings, erc20_warnings};
+#[cfg(feature = "test-util")]
 pub use warnings::{abi_warnings, erc20_warnings, warnings};
 
 /// The ABI SVM's format name.

@@ -8,14 +8,22 @@ pub mod document;
 pub mod ids;
 mod load;
 mod model;
+#[cfg(feature = "test-util")]
 pub mod onchain;
+// The policy codecs: public only to tests and fuzzing (`test-util`).
+#[cfg(not(feature = "test-util"))]
+#[allow(unreachable_pub)]
+mod onchain;
 mod sdk;
 
-pub use load::{
-    ActionIds, Identifiers, compile_onchain, compile_sdk, identifiers, onchain_from_json,
-    to_onchain,
-};
-pub use model::{
-    ArgNode, ParamCondition, ParamRule, PolicyConfig, PolicyContract, PolicyKindId, PolicyVersion,
-    SpendingSemantics,
-};
+pub use load::{ActionIds, Identifiers, identifiers, onchain_from_json, to_onchain};
+pub use model::{ParamCondition, PolicyContract, PolicyKindId, PolicyVersion};
+
+#[cfg(feature = "test-util")]
+pub use load::{compile_onchain, compile_sdk};
+#[cfg(not(feature = "test-util"))]
+pub(crate) use load::{compile_onchain, compile_sdk};
+#[cfg(feature = "test-util")]
+pub use model::{ArgNode, ParamRule, PolicyConfig, SpendingSemantics};
+#[cfg(not(feature = "test-util"))]
+pub(crate) use model::{ArgNode, ParamRule, PolicyConfig, SpendingSemantics};
