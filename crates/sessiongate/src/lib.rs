@@ -14,7 +14,6 @@ pub mod formats;
 mod index;
 pub mod limits;
 pub mod rules;
-pub mod scenario;
 mod session;
 pub mod transaction;
 pub mod user_op;

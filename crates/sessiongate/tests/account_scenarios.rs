@@ -30,8 +30,8 @@ use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value, json};
 use sessiongate::account::AccountKind;
 use sessiongate::document::Quantity;
-use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
+use sessiongate_scenario::{Expect, Scenario, Step};
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -162,6 +162,7 @@ impl Plan {
             user_op: None,
             expect,
             reason: None,
+            path: None,
             note: Some(note),
         };
         match input {

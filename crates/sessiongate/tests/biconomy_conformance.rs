@@ -18,7 +18,7 @@ use alloy_primitives::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sessiongate::formats::biconomy::{self, document::AbiSvmDocument};
-use sessiongate::scenario::{Scenario, StepOutcome};
+use sessiongate_scenario::{Scenario, StepOutcome};
 use std::fs;
 use std::path::{Path, PathBuf};
 

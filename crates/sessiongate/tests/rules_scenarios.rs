@@ -27,9 +27,9 @@ use alloy_sol_types::{SolCall, sol};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 use sessiongate::document::Quantity;
-use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
 use sessiongate::{Context, MemoryLedger, Session, Transaction};
+use sessiongate_scenario::{Expect, Scenario, Step};
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -680,6 +680,7 @@ impl Plan {
             user_op: None,
             expect,
             reason: None,
+            path: None,
             note: Some(note.to_owned()),
         });
         self.whys.push(why);

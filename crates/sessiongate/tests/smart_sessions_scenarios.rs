@@ -16,8 +16,8 @@ use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue, sol};
 use serde::Serialize;
 use sessiongate::document::Quantity;
-use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
+use sessiongate_scenario::{Expect, Scenario, Step};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::{env, fs};
@@ -374,6 +374,7 @@ impl Plan {
             user_op: None,
             expect,
             reason: None,
+            path: None,
             note: Some(note.to_owned()),
         });
         self.now += 1;
