@@ -1,10 +1,10 @@
-//! The Biconomy conformance files in `conformance/biconomy/`: verdicts of the real ABI and ERC20
-//! session validation modules run in an EVM, in a neutral format. Each file becomes a scenario
+//! The Biconomy conformance files in `conformance/biconomy/neutral/`: verdicts of the real ABI and
+//! ERC20 session validation modules run in an EVM, in a neutral format. Each file becomes a scenario
 //! twice, from the exact `sessionKeyData` bytes and from the `decoded` readable form, and every
 //! step must get the chain's verdict both ways.
 //!
-//! The scenarios from the bytes are committed under `tests/scenarios/biconomy/conformance/` so the
-//! CLI can run them (`sessiongate test tests/scenarios/biconomy`); `UPDATE_SCENARIOS=1`
+//! The scenarios from the bytes are committed beside them in `conformance/biconomy/` so the CLI
+//! can run them (`sessiongate test conformance`, which skips `neutral/`); `UPDATE_SCENARIOS=1`
 //! regenerates them, and otherwise they must equal what this test generates.
 
 #![allow(
@@ -40,7 +40,7 @@ fn root() -> PathBuf {
 }
 
 fn files() -> Vec<PathBuf> {
-    let dir = root().join("conformance/biconomy");
+    let dir = root().join("conformance/biconomy/neutral");
     let mut files: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("readable entry").path())
@@ -195,7 +195,7 @@ fn the_readable_form_encodes_to_the_exact_session_key_data() {
 }
 
 fn generated_dir() -> PathBuf {
-    root().join("tests/scenarios/biconomy/conformance")
+    root().join("conformance/biconomy")
 }
 
 /// The scenario file the CLI runs for one conformance file.
@@ -231,7 +231,9 @@ fn committed_cli_scenarios_equal_the_generated_ones() {
     }
     let mut committed: Vec<String> = fs::read_dir(&dir)
         .expect("the scenario folder")
-        .map(|e| file_name(&e.expect("entry").path()))
+        .map(|e| e.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| file_name(&path))
         .collect();
     committed.sort();
     assert_eq!(
@@ -245,7 +247,7 @@ fn committed_cli_scenarios_equal_the_generated_ones() {
 /// The packed form of a document round-trips through the JSON shape.
 #[test]
 fn packed_form_of_a_readable_document_loads_the_same() {
-    let file = neutral(&root().join("conformance/biconomy/abi-realistic-003.json"));
+    let file = neutral(&root().join("conformance/biconomy/neutral/abi-realistic-003.json"));
     let leaf = readable_leaf(&file).expect("readable");
     let doc: AbiSvmDocument = serde_json::from_value(json!({
         "format": "biconomy-abi-svm", "sessions": [leaf]
