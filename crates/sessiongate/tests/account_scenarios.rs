@@ -217,7 +217,7 @@ fn file(
     kind: Option<AccountKind>,
     plan: Plan,
 ) -> Generated {
-    let scenario = Scenario {
+    let mut scenario = Scenario {
         description: description.to_owned(),
         session,
         account: Some(ACCOUNT),
@@ -225,6 +225,8 @@ fn file(
         chain_id: Some(1),
         steps: plan.steps,
     };
+    // Each deny states the kind it gets; `reasons` above checks the sentence agrees.
+    scenario.record_reasons().unwrap();
     let mut text = serde_json::to_string_pretty(&scenario).unwrap();
     text.push('\n');
     Generated {

@@ -399,13 +399,19 @@ fn one(c: CallDocument) -> Input {
 }
 
 fn file<S: Serialize>(description: &str, session: S, steps: Vec<Step>) -> String {
-    let file = File {
+    let mut file = File {
         description: description.to_owned(),
         session,
         account: ACCOUNT,
         chain_id: 1,
         steps,
     };
+    // Each deny states the kind it gets, recorded by running the file as written.
+    let mut run = Scenario::from_json(&serde_json::to_string(&file).unwrap()).unwrap();
+    run.record_reasons().unwrap();
+    for (step, ran) in file.steps.iter_mut().zip(run.steps) {
+        step.reason = ran.reason;
+    }
     let mut text = serde_json::to_string_pretty(&file).unwrap();
     text.push('\n');
     text
