@@ -201,3 +201,79 @@ fn looks_like_scenario(text: &str) -> bool {
         Err(_) => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder under the system's temporary one, removed when dropped.
+    struct Folder(PathBuf);
+
+    impl Folder {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!(
+                "sessiongate-scenario-{}-{name}",
+                std::process::id()
+            ));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(&dir).unwrap();
+            Self(dir)
+        }
+
+        fn write(&self, name: &str, text: &str) -> PathBuf {
+            let path = self.0.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, text).unwrap();
+            path
+        }
+    }
+
+    impl Drop for Folder {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const SCENARIO: &str = r#"{ "session": { "actions": [{ "target": "*", "selector": "0xa9059cbb", "policies": [{ "type": "sudo" }] }] }, "steps": [
+        { "now": 1, "call": { "to": "0x1111111111111111111111111111111111111111" }, "expect": "deny", "reason": "no_action" }
+    ] }"#;
+
+    /// Runs `paths`, returning the summary and the files reported, in order.
+    fn run(paths: &[PathBuf]) -> (Summary, Vec<String>) {
+        let mut seen = Vec::new();
+        let summary = run_paths(paths, |event| match event {
+            Event::Ran { file, .. } => seen.push(format!("ran {}", file.display())),
+            Event::Broken(e) => seen.push(format!("broken {e}")),
+            Event::Empty(path) => seen.push(format!("empty {}", path.display())),
+        });
+        (summary, seen)
+    }
+
+    #[test]
+    fn a_marked_folder_is_not_searched_and_an_empty_path_is_reported() {
+        let dir = Folder::new("marked");
+        let kept = dir.write("suite/kept.json", SCENARIO);
+        dir.write("suite/session.json", r#"{ "actions": [] }"#);
+        dir.write("suite/neutral/other.json", SCENARIO);
+        dir.write(&format!("suite/neutral/{SKIP_MARKER}"), "");
+        let (summary, seen) = run(&[dir.0.join("suite")]);
+        assert_eq!(seen, [format!("ran {}", kept.display())]);
+        assert!(summary.all_passed(), "{summary:?}");
+        assert_eq!(summary.passed, 1);
+
+        let marked = dir.0.join("suite/neutral");
+        let (summary, seen) = run(std::slice::from_ref(&marked));
+        assert_eq!(seen, [format!("empty {}", marked.display())]);
+        assert_eq!(summary.empty_paths, 1);
+        assert!(!summary.all_passed());
+    }
+
+    #[test]
+    fn a_file_named_on_its_own_is_run_even_without_steps() {
+        let dir = Folder::new("explicit");
+        let session = dir.write("session.json", r#"{ "actions": [] }"#);
+        let (summary, seen) = run(&[session]);
+        assert_eq!(summary.broken_files, 1);
+        assert!(seen[0].contains("steps"), "{seen:?}");
+    }
+}

@@ -3,7 +3,7 @@
 //! deny step names the reason kind it must be denied for (`reason`) and, optionally, the document
 //! path of the rule or policy at fault (`path`), so that a deny for the wrong reason fails.
 //!
-//! - [`format`]: the file format ([`Scenario`], [`Step`], [`Expect`]);
+//! - [`format`](mod@format): the file format ([`Scenario`], [`Step`], [`Expect`]);
 //! - [`run`]: running a scenario into a [`StepOutcome`] per step;
 //! - [`folder`]: finding scenario files under paths, running them, and the [`Summary`].
 //!
