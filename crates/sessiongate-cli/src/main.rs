@@ -25,7 +25,7 @@ enum Command {
     /// stderr; exit 0 allow, 1 deny, 2 bad input.
     Check(check::CheckArgs),
     /// Run scenario files (or directories of them); exit 0 if all steps pass, 1 if any
-    /// fails, 2 if a file cannot be read or loaded.
+    /// fails, 2 if a file cannot be read or loaded or a path holds no scenario file.
     Test(scenarios::TestArgs),
     /// Print every budget of a session with what is used and left now, and when it next
     /// grows (the next window or refill).
@@ -52,9 +52,9 @@ fn main() -> ExitCode {
         },
         Command::Test(args) => {
             let summary = scenarios::run(&args);
-            match (summary.broken_files, summary.failed) {
-                (0, 0) => ALLOW,
-                (0, _) => DENY,
+            match (summary.broken_files, summary.empty_paths, summary.failed) {
+                (0, 0, 0) => ALLOW,
+                (0, 0, _) => DENY,
                 _ => BAD_INPUT,
             }
         }

@@ -792,6 +792,51 @@ fn test_command_on_missing_file_is_bad_input() {
 }
 
 #[test]
+fn test_command_on_a_folder_without_scenarios_is_bad_input() {
+    let fx = Fixture::new("test-empty");
+    // A session and a transaction are JSON, but not scenarios; a marked folder is not searched.
+    fx.write_json("suite/session.json", &session());
+    fx.write_json("suite/tx.json", &pay_tx(1));
+    let pass = scenario(json!([{ "now": 1000, "call": pay_call(1), "expect": "allow" }]));
+    fx.write_json("suite/neutral/one.json", &pass);
+    fx.write("suite/neutral/.sessiongate-skip", "");
+    let suite = fx.path("suite");
+    let out = sessiongate(&["test", suite.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let expected = format!("error: {}: no scenario files here (", suite.display());
+    assert!(stderr(&out).starts_with(&expected), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "0 passed, 0 failed\n");
+
+    // Beside a folder that passes, an empty one is still bad input.
+    let good = fx.path("good");
+    fx.write_json("good/one.json", &pass);
+    let out = sessiongate(&["test", good.to_str().unwrap(), suite.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "1 passed, 0 failed\n");
+}
+
+#[test]
+fn test_command_reports_a_deny_for_another_reason() {
+    let fx = Fixture::new("test-reason");
+    let file = fx.write_json(
+        "reason.json",
+        &scenario(json!([
+            { "now": 1000, "call": pay_call(10_000_001), "expect": "deny", "reason": "condition" },
+            { "now": 1001, "call": pay_call(10_000_001), "expect": "deny", "reason": "expired" },
+        ])),
+    );
+    let out = sessiongate(&["test", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    let expected = format!(
+        "{}: step 1: expected deny (expired), got deny (condition): deny: ",
+        file.display()
+    );
+    assert!(text.starts_with(&expected), "{text}");
+    assert!(text.ends_with("\n1 passed, 1 failed\n"), "{text}");
+}
+
+#[test]
 fn ledger_naming_a_counter_twice_is_bad_input() {
     let fx = Fixture::new("ledger-duplicate");
     let (session, tx) = fx.session_and_tx(10_000_000);

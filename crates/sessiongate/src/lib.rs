@@ -21,7 +21,6 @@ mod evaluate;
 pub mod formats;
 mod ledger;
 mod load;
-pub mod scenario;
 pub mod transaction;
 pub mod user_op;
 pub mod verdict;

@@ -30,8 +30,8 @@ use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value, json};
 use sessiongate::account::AccountKind;
 use sessiongate::document::Quantity;
-use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
+use sessiongate_scenario::{Expect, Scenario, Step};
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -162,6 +162,7 @@ impl Plan {
             user_op: None,
             expect,
             reason: None,
+            path: None,
             note: Some(note),
         };
         match input {
@@ -216,7 +217,7 @@ fn file(
     kind: Option<AccountKind>,
     plan: Plan,
 ) -> Generated {
-    let scenario = Scenario {
+    let mut scenario = Scenario {
         description: description.to_owned(),
         session,
         account: Some(ACCOUNT),
@@ -224,6 +225,8 @@ fn file(
         chain_id: Some(1),
         steps: plan.steps,
     };
+    // Each deny states the kind it gets; `reasons` above checks the sentence agrees.
+    scenario.record_reasons().unwrap();
     let mut text = serde_json::to_string_pretty(&scenario).unwrap();
     text.push('\n');
     Generated {

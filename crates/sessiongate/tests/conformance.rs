@@ -7,7 +7,7 @@
     reason = "test helpers: a failed expectation should panic"
 )]
 
-use sessiongate::scenario::Scenario;
+use sessiongate_scenario::Scenario;
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -8,9 +8,9 @@
     reason = "test helpers: a failed expectation should panic"
 )]
 
-use sessiongate::scenario::{Expect, Scenario};
 use sessiongate::transaction::CallDocument;
 use sessiongate::{Call, Context, MemoryLedger, Mode, Session, Transaction};
+use sessiongate_scenario::{Expect, Scenario};
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -916,7 +916,7 @@ fn fail_closed_scenarios_are_current_and_pass() {
             committed == text,
             "{name} differs from its generator; run with UPDATE_SCENARIOS=1"
         );
-        let outcomes = sessiongate::scenario::Scenario::from_json(&committed)
+        let outcomes = sessiongate_scenario::Scenario::from_json(&committed)
             .unwrap()
             .run()
             .unwrap();

@@ -14,8 +14,8 @@
 use alloy_primitives::{Address, U256, address};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sessiongate::scenario::Scenario;
 use sessiongate::{Call, Context, MemoryLedger, Reason, Session, UserOperation};
+use sessiongate_scenario::Scenario;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -70,7 +70,7 @@ fn every_fail_closed_scenario_passes() {
         }
         // Every deny names the reason it expects.
         for (index, step) in scenario.steps.iter().enumerate() {
-            let deny = step.expect == sessiongate::scenario::Expect::Deny;
+            let deny = step.expect == sessiongate_scenario::Expect::Deny;
             assert!(!deny || step.reason.is_some(), "{name} step {index}");
         }
     }

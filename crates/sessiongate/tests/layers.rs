@@ -26,7 +26,6 @@ const LAYERS: &[(&str, u8)] = &[
     ("budgets", 6),
     ("transaction", 6),
     ("user_op", 6),
-    ("scenario", 6),
 ];
 
 fn layer(module: &str) -> Option<u8> {

@@ -27,9 +27,9 @@ use alloy_sol_types::{SolCall, sol};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 use sessiongate::document::Quantity;
-use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
 use sessiongate::{Context, MemoryLedger, Session, Transaction};
+use sessiongate_scenario::{Expect, Scenario, Step};
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -680,6 +680,7 @@ impl Plan {
             user_op: None,
             expect,
             reason: None,
+            path: None,
             note: Some(note.to_owned()),
         });
         self.whys.push(why);
@@ -715,7 +716,7 @@ fn scenario_for(
     account: Option<Address>,
     plan: Plan,
 ) -> Generated {
-    let scenario = Scenario {
+    let mut scenario = Scenario {
         description: description.to_owned(),
         session,
         account,
@@ -723,6 +724,14 @@ fn scenario_for(
         chain_id: Some(1),
         steps: plan.steps,
     };
+    // A deny states the kind of its first violation where that is the kind its `why` names; a
+    // `why` met by a later violation only leaves the step without one.
+    scenario.record_reasons().unwrap();
+    for (step, why) in scenario.steps.iter_mut().zip(&plan.whys) {
+        if step.reason.as_deref() != why.as_ref().map(|why| why.kind) {
+            step.reason = None;
+        }
+    }
     Generated {
         name: name.to_owned(),
         text: pretty(&serde_json::to_value(&scenario).unwrap()),

@@ -16,8 +16,8 @@ use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue, sol};
 use serde::Serialize;
 use sessiongate::document::Quantity;
-use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
+use sessiongate_scenario::{Expect, Scenario, Step};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::{env, fs};
@@ -374,6 +374,7 @@ impl Plan {
             user_op: None,
             expect,
             reason: None,
+            path: None,
             note: Some(note.to_owned()),
         });
         self.now += 1;
@@ -398,13 +399,19 @@ fn one(c: CallDocument) -> Input {
 }
 
 fn file<S: Serialize>(description: &str, session: S, steps: Vec<Step>) -> String {
-    let file = File {
+    let mut file = File {
         description: description.to_owned(),
         session,
         account: ACCOUNT,
         chain_id: 1,
         steps,
     };
+    // Each deny states the kind it gets, recorded by running the file as written.
+    let mut run = Scenario::from_json(&serde_json::to_string(&file).unwrap()).unwrap();
+    run.record_reasons().unwrap();
+    for (step, ran) in file.steps.iter_mut().zip(run.steps) {
+        step.reason = ran.reason;
+    }
     let mut text = serde_json::to_string_pretty(&file).unwrap();
     text.push('\n');
     text

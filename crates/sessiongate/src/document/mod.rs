@@ -22,6 +22,13 @@ pub(crate) use compile::{compile, compile_parts};
 pub(crate) use error::{from_json as from_json_text, from_value as from_json_value};
 pub(crate) use unique::duplicate_key;
 
+/// Reads JSON text as strictly as every document of the crate is read: a key given twice in any
+/// object is an error, and an error names the path of the field at fault (with `std`). For files
+/// that embed a session, such as the scenario files of `sessiongate-scenario`.
+pub fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, LoadError> {
+    Ok(from_json_text(text)?)
+}
+
 use alloc::{boxed::Box, collections::BTreeMap, string::String, vec::Vec};
 use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,9 @@
 //! every call (header too short, an unknown condition code, `rulesCount` past the encoded rules,
 //! bounds the EntryPoint never validates) gets a rule no word can pass: `uint256 < 0`.
 
+// Public to tests and fuzzing under `test-util`; crate-internal otherwise.
+#![cfg_attr(not(feature = "test-util"), allow(unreachable_pub))]
+
 use super::document::{AbiLeaf, AbiSvmDocument, Erc20Leaf, Erc20SvmDocument};
 use super::packed::{AbiRule, AbiSessionKeyData, Erc20SessionKeyData};
 use crate::compiled::Session;
@@ -164,6 +167,7 @@ pub fn erc20_leaf_data(leaf: &Erc20Leaf, path: &str) -> Result<Bytes> {
     Ok(data.encode().into())
 }
 
+#[cfg(feature = "test-util")]
 /// The same document with every leaf given as `sessionKeyData` bytes.
 pub fn abi_packed_form(doc: &AbiSvmDocument) -> Result<AbiSvmDocument> {
     let sessions = doc
@@ -185,6 +189,7 @@ pub fn abi_packed_form(doc: &AbiSvmDocument) -> Result<AbiSvmDocument> {
     })
 }
 
+#[cfg(feature = "test-util")]
 /// The same document with every leaf given as `sessionKeyData` bytes.
 pub fn erc20_packed_form(doc: &Erc20SvmDocument) -> Result<Erc20SvmDocument> {
     let sessions = doc

@@ -1,6 +1,9 @@
 //! Lint warnings: sessions that load and behave as the chain does, but not as their authors
 //! likely meant. Each message starts with the path of its leaf.
 
+// Public to tests and fuzzing under `test-util`; crate-internal otherwise.
+#![cfg_attr(not(feature = "test-util"), allow(unreachable_pub))]
+
 use super::compile::{TimeBounds, abi_leaf_data, erc20_leaf_data};
 use super::document::{AbiSvmDocument, Erc20SvmDocument};
 use super::packed::{AbiSessionKeyData, Erc20SessionKeyData};
@@ -100,6 +103,7 @@ pub fn erc20_warnings(doc: &Erc20SvmDocument) -> Vec<String> {
     out
 }
 
+#[cfg(feature = "test-util")]
 /// Warnings for a session document of either Biconomy format given as JSON; empty for other
 /// formats and for documents that do not parse (loading reports those).
 pub fn warnings(value: &serde_json::Value) -> Vec<String> {

@@ -1,6 +1,9 @@
 //! Loading both shapes: the SDK's is first encoded as the SDK would encode it, so both shapes
 //! pass through the same decoder and the same enable-time checks, and cannot drift apart.
 
+// Public to tests and fuzzing under `test-util`; crate-internal otherwise.
+#![cfg_attr(not(feature = "test-util"), allow(unreachable_pub))]
+
 use super::compile::{self, Frame, Installed, InstalledAction};
 use super::document::{ActionData, OnChainSession, OnChainTag, PolicyData, SdkAction, SdkSession};
 use super::ids::{self, FALLBACK_SELECTOR, FALLBACK_TARGET};

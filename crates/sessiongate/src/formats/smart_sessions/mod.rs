@@ -12,7 +12,7 @@ mod model;
 pub mod onchain;
 // The policy codecs: public only to tests and fuzzing (`test-util`).
 #[cfg(not(feature = "test-util"))]
-#[allow(unreachable_pub)]
+#[allow(unreachable_pub, dead_code)]
 mod onchain;
 mod sdk;
 

@@ -2,6 +2,9 @@
 //! `initializeWithMultiplexer`. Both the SDK's JSON and the on-chain init data reduce to these,
 //! which is what makes the two forms give identical verdicts.
 
+// Public to tests and fuzzing under `test-util`; crate-internal otherwise.
+#![cfg_attr(not(feature = "test-util"), allow(unreachable_pub))]
+
 use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
 use serde::{Deserialize, Serialize};
