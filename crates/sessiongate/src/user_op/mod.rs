@@ -12,6 +12,7 @@ mod packed;
 mod tests;
 
 pub use json::Eip7702Auth;
+pub(crate) use packed::executeUserOpCall;
 pub use packed::{PackError, PackedUserOperation};
 
 use alloy_primitives::{Address, Bytes, U256};

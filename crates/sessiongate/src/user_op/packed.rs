@@ -1,5 +1,6 @@
 //! The v0.7 on-chain form of a user operation, as EntryPoint v0.7 and v0.8 take it: gas limits
-//! and fees packed two to a word.
+//! and fees packed two to a word. Its `sol!` declaration is the crate's only one: the account
+//! decoders take `executeUserOp`'s selector from here.
 
 use super::{EntryPointVersion, UserOperation};
 use alloc::vec::Vec;
@@ -21,6 +22,9 @@ sol! {
         bytes paymasterAndData;
         bytes signature;
     }
+    /// ERC-4337 `IAccountExecute.executeUserOp`, an account entry point that takes the packed
+    /// operation itself; only its selector is used, by the ERC-7579 decoder, which refuses it.
+    function executeUserOp(PackedUserOperation userOp, bytes32 userOpHash);
 }
 
 /// Why a user operation has no packed form.
