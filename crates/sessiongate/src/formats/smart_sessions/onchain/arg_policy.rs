@@ -42,9 +42,9 @@ const RULE_SHIFT: u32 = 2;
 const LEFT_SHIFT: u32 = 10;
 const RIGHT_SHIFT: u32 = 18;
 /// `ArgPolicyTreeLib.MAX_RULES`.
-const MAX_ARG_RULES: usize = 128;
+pub(crate) const MAX_ARG_RULES: usize = 128;
 /// Nodes a `uint8` loop counter can visit.
-const MAX_ARG_NODES: usize = 255;
+pub(crate) const MAX_ARG_NODES: usize = 255;
 
 /// Unpacks a node word as `ArgPolicyTreeLib` reads it; bits above 25 are ignored.
 fn unpack_node(word: U256) -> ArgNode {

@@ -25,6 +25,9 @@ pub use deployments::{
 };
 pub use error::{InitError, TreeError};
 
+pub(super) use arg_policy::{MAX_ARG_NODES, MAX_ARG_RULES};
+pub(super) use universal_action::UNI_SLOTS;
+
 use super::model::{PolicyConfig, PolicyContract, PolicyKindId, PolicyVersion, SpendingSemantics};
 use alloc::vec::Vec;
 use arg_policy::{decode_arg_policy, encode_arg_policy};

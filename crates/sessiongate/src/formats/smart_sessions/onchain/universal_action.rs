@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use alloy_primitives::{B256, U256};
 
 /// Rule slots in `UniActionPolicy`'s static `ParamRule[16]`.
-const UNI_SLOTS: usize = 16;
+pub(crate) const UNI_SLOTS: usize = 16;
 /// Bytes of the static `ActionConfig`: two words, then 16 rules of 6 words.
 const UNI_LEN: usize = 32 * (2 + UNI_SLOTS * RULE_WORDS);
 
