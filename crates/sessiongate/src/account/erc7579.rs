@@ -19,7 +19,7 @@ sol! {
 }
 
 /// `execute(bytes32,bytes)`.
-pub(super) const EXECUTE: Selector = Selector::new(executeCall::SELECTOR);
+pub(crate) const EXECUTE: Selector = Selector::new(executeCall::SELECTOR);
 /// `executeUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32)`,
 /// which Smart Sessions refuses.
 pub(super) const EXECUTE_USER_OP: Selector = Selector::new(executeUserOpCall::SELECTOR);

@@ -12,6 +12,9 @@ mod abi;
 mod erc7579;
 mod safe;
 
+/// ERC-7579 `execute(bytes32,bytes)`: the evaluator refuses it sent to the account itself.
+pub(crate) use erc7579::EXECUTE as ERC7579_EXECUTE;
+
 use crate::Call;
 use crate::calldata::Selector;
 use alloc::vec::Vec;

@@ -13,7 +13,7 @@ mod policies;
 mod record;
 mod self_call;
 
-use crate::account::AccountKind;
+use crate::account::{AccountKind, ERC7579_EXECUTE};
 use crate::calldata::Selector;
 use crate::calldata::{CallKind, MAX_WORK, WordType, Work, read_word};
 use crate::document::Target;
@@ -51,8 +51,6 @@ pub(crate) enum Origin {
 
 /// Smart Sessions' selector for calldata shorter than 4 bytes.
 const VALUE_SELECTOR: [u8; 4] = [0xff; 4];
-/// ERC-7579 `execute(bytes32,bytes)`.
-const EXECUTE_SELECTOR: [u8; 4] = [0xe9, 0xae, 0x5c, 0x53];
 /// Smart Sessions' fallback flag address, 0x…01.
 const FLAG_TARGET: alloy_primitives::Address = alloy_primitives::Address::with_last_byte(1);
 
@@ -286,7 +284,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
                 .unwrap_or(VALUE_SELECTOR),
         );
         let executions = origin == Origin::Executions;
-        if executions && selector.0 == EXECUTE_SELECTOR && Some(call.to) == self.ctx.account {
+        if executions && selector == ERC7579_EXECUTE && Some(call.to) == self.ctx.account {
             return self.fail(here, (None, None), Reason::SelfExecute);
         }
         if executions && call.to == FLAG_TARGET {
