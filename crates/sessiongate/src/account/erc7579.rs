@@ -5,6 +5,7 @@
 //! non-canonical encodings whose pointers alias: alloy's decoder (strict or not) follows the ABI
 //! specification instead, so it would refuse or read differently calldata the chain executes.
 
+use super::packed_op::executeUserOpCall;
 use super::{UnwrapError, Unwrapped};
 use crate::call::Call;
 use crate::calldata::{Selector, read_word};
@@ -13,27 +14,14 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, sol};
 
 sol! {
-    /// ERC-4337 v0.7 user operation, for the `executeUserOp` selector.
-    struct PackedUserOperation {
-        address sender;
-        uint256 nonce;
-        bytes initCode;
-        bytes callData;
-        bytes32 accountGasLimits;
-        uint256 preVerificationGas;
-        bytes32 gasFees;
-        bytes paymasterAndData;
-        bytes signature;
-    }
     /// ERC-7579 execute.
     function execute(bytes32 mode, bytes executionCalldata);
-    /// ERC-4337 `IAccountExecute.executeUserOp`, which Smart Sessions refuses.
-    function executeUserOp(PackedUserOperation userOp, bytes32 userOpHash);
 }
 
 /// `execute(bytes32,bytes)`.
 pub(crate) const EXECUTE: Selector = Selector::new(executeCall::SELECTOR);
-/// `executeUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32)`.
+/// `executeUserOp((address,uint256,bytes,bytes,bytes32,uint256,bytes32,bytes,bytes),bytes32)`,
+/// which Smart Sessions refuses.
 pub(super) const EXECUTE_USER_OP: Selector = Selector::new(executeUserOpCall::SELECTOR);
 
 /// `decodeUserOpCallData` refuses shorter calldata: selector, mode word, offset word.

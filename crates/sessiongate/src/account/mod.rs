@@ -10,6 +10,7 @@
 
 mod abi;
 pub(crate) mod erc7579;
+pub(crate) mod packed_op;
 mod safe;
 
 use crate::call::Call;

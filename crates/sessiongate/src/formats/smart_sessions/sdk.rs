@@ -3,19 +3,14 @@
 //! here, as the SDK refuses to encode them.
 
 use super::document::{SdkExpression, SdkPolicy, SdkRule};
+// The SDK refuses what the contracts would: their limits, from the codecs that apply them.
+use super::onchain::{MAX_ARG_NODES, MAX_ARG_RULES, UNI_SLOTS as MAX_UNI_RULES};
 use super::{ArgNode, ParamRule, PolicyConfig, SpendingSemantics};
 use crate::document::Quantity;
 use alloc::{format, string::String, vec::Vec};
 use alloy_primitives::{B256, U256};
 
 type Result<T> = core::result::Result<T, (String, String)>;
-
-/// `UniActionPolicy` holds 16 rules.
-const MAX_UNI_RULES: usize = 16;
-/// `ArgPolicy` refuses more rules than this at enable.
-const MAX_ARG_RULES: usize = 128;
-/// The node counter of `ArgPolicy`'s validation is a `uint8`: 256 nodes overflow it.
-const MAX_ARG_NODES: usize = 255;
 
 /// The config a policy installs; the error is (field path under the policy, message).
 pub(crate) fn config(policy: &SdkPolicy) -> Result<PolicyConfig> {

@@ -1,34 +1,13 @@
-//! ERC-4337 user operations in the shapes `eth_sendUserOperation` takes them: v0.6, with
-//! `initCode` and `paymasterAndData` as single byte strings, and v0.7 (kept by v0.8), with the
-//! factory and paymaster fields split out. The version is read from which fields are present,
-//! as bundlers do: the JSON-RPC shape names no EntryPoint.
+//! The two JSON-RPC shapes of a user operation, read into the one model and written back from
+//! it: the version is sniffed from the fields present, and a model its shape cannot carry is
+//! refused both ways.
 
+use super::{EntryPointVersion, UserOperation};
 use crate::document::{LoadError, Quantity, from_json_text, from_json_value};
 use alloc::{format, vec::Vec};
-use alloy_primitives::{Address, B256, Bytes, U256};
-use alloy_sol_types::sol;
+use alloy_primitives::{Address, Bytes, U256};
 use core::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de, ser};
-
-/// Which EntryPoint's JSON shape a user operation has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum EntryPointVersion {
-    /// EntryPoint v0.6: `initCode` and `paymasterAndData`.
-    #[serde(rename = "v0.6")]
-    V06,
-    /// EntryPoint v0.7, and v0.8, which kept its JSON shape: `factory`, `paymaster`, ….
-    #[serde(rename = "v0.7")]
-    V07,
-}
-
-impl fmt::Display for EntryPointVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::V06 => "v0.6",
-            Self::V07 => "v0.7",
-        })
-    }
-}
 
 /// An EIP-7702 authorization sent with a user operation (`eip7702Auth`): bundlers take it for
 /// EntryPoint v0.8 accounts that are EOAs delegating to account code, in either JSON shape.
@@ -55,79 +34,6 @@ pub struct Eip7702Auth {
     pub s: U256,
 }
 
-/// A user operation, in one model for both JSON shapes. Policies read its gas and paymaster
-/// fields; the account kind unwraps `call_data` into the calls a session evaluates.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserOperation {
-    /// The JSON shape it came in, and so the EntryPoint that bounds its gas.
-    pub version: EntryPointVersion,
-    /// The account.
-    pub sender: Address,
-    /// The account's nonce: a 192-bit key and a 64-bit sequence.
-    pub nonce: U256,
-    /// What the EntryPoint calls the account with.
-    pub call_data: Bytes,
-    /// Gas for the account's execution call.
-    pub call_gas_limit: U256,
-    /// Gas for the account's validation (and, in v0.6, the paymaster's).
-    pub verification_gas_limit: U256,
-    /// Gas paid to the bundler beyond the calls' limits.
-    pub pre_verification_gas: U256,
-    /// The most wei paid per gas.
-    pub max_fee_per_gas: U256,
-    /// The most wei per gas paid above the base fee.
-    pub max_priority_fee_per_gas: U256,
-    /// v0.6 initCode, or v0.7 factory ‖ factoryData (empty when absent).
-    pub init_code: Bytes,
-    /// The paymaster field as given: v0.6 the first 20 bytes of paymasterAndData, v0.7
-    /// `paymaster`. Address 0 is kept, since the account signs it and Smart Sessions sees a
-    /// non-empty paymasterAndData, but the EntryPoint reads it as no paymaster: see
-    /// [`UserOperation::effective_paymaster`].
-    pub paymaster: Option<Address>,
-    /// Gas for the paymaster's validation; v0.7 only, 0 for v0.6.
-    pub paymaster_verification_gas_limit: U256,
-    /// Gas for the paymaster's postOp; v0.7 only, 0 for v0.6.
-    pub paymaster_post_op_gas_limit: U256,
-    /// v0.6 paymasterAndData[20..], v0.7 paymasterData.
-    pub paymaster_data: Bytes,
-    /// The account's signature over the operation.
-    pub signature: Bytes,
-    /// An EIP-7702 authorization sent along, if any.
-    pub eip7702_auth: Option<Eip7702Auth>,
-}
-
-sol! {
-    /// A user operation as EntryPoint v0.7 and v0.8 take it on chain, and as Smart Sessions
-    /// passes it to user-op policies.
-    #[derive(Debug, PartialEq, Eq)]
-    struct PackedUserOperation {
-        address sender;
-        uint256 nonce;
-        bytes initCode;
-        bytes callData;
-        bytes32 accountGasLimits;
-        uint256 preVerificationGas;
-        bytes32 gasFees;
-        bytes paymasterAndData;
-        bytes signature;
-    }
-}
-
-/// Why a user operation has no packed form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PackError {
-    /// v0.6 operations go on chain unpacked.
-    #[error("a v0.6 user operation has no packed form")]
-    NotV07,
-    /// A field packed into 128 bits holds more.
-    #[error("{field}: wider than the 128 bits v0.7 packs it in")]
-    TooWide {
-        /// The JSON name of the field.
-        field: &'static str,
-    },
-}
-
 /// Fields only the v0.6 shape has.
 const V06_FIELDS: [&str; 2] = ["initCode", "paymasterAndData"];
 
@@ -142,87 +48,8 @@ impl UserOperation {
         from_json_value::<Rpc>(value)?.into_op()
     }
 
-    /// The paymaster that pays, as the EntryPoint reads the field: none when it is absent or
-    /// address 0 (both EntryPoints then charge the account; their simulation, which bundlers
-    /// run, refuses address 0 with "AA30 paymaster not deployed").
-    pub fn effective_paymaster(&self) -> Option<Address> {
-        self.paymaster.filter(|p| !p.is_zero())
-    }
-
-    /// The gas the op may use in total, as the EntryPoint's required prefund bounds it. v0.6
-    /// counts the verification limit three times with a (nonzero) paymaster, since it also
-    /// bounds the paymaster's postOp, which may run twice; v0.7 always adds the paymaster's
-    /// limits (zero without one). `None` when the sum overflows.
-    pub fn max_gas(&self) -> Option<U256> {
-        let base = self.call_gas_limit.checked_add(self.pre_verification_gas)?;
-        match self.version {
-            EntryPointVersion::V06 => {
-                let times = if self.effective_paymaster().is_some() {
-                    3_u8
-                } else {
-                    1
-                };
-                let verification = self.verification_gas_limit.checked_mul(U256::from(times))?;
-                base.checked_add(verification)
-            }
-            EntryPointVersion::V07 => base
-                .checked_add(self.verification_gas_limit)?
-                .checked_add(self.paymaster_verification_gas_limit)?
-                .checked_add(self.paymaster_post_op_gas_limit),
-        }
-    }
-
-    /// The most wei the op can cost: `max_gas() × maxFeePerGas`; `None` on overflow.
-    pub fn max_cost(&self) -> Option<U256> {
-        self.max_gas()?.checked_mul(self.max_fee_per_gas)
-    }
-
-    /// The v0.7 on-chain form, with gas limits and fees packed two to a word.
-    pub fn packed(&self) -> Result<PackedUserOperation, PackError> {
-        if self.version == EntryPointVersion::V06 {
-            return Err(PackError::NotV07);
-        }
-        let narrow = |field: &'static str, value: U256| {
-            u128::try_from(value).map_err(|_| PackError::TooWide { field })
-        };
-        let paymaster_and_data = match self.paymaster {
-            None => Bytes::new(),
-            Some(paymaster) => {
-                let verification = narrow(
-                    "paymasterVerificationGasLimit",
-                    self.paymaster_verification_gas_limit,
-                )?;
-                let post_op = narrow("paymasterPostOpGasLimit", self.paymaster_post_op_gas_limit)?;
-                let mut out =
-                    Vec::with_capacity(52_usize.saturating_add(self.paymaster_data.len()));
-                out.extend_from_slice(paymaster.as_slice());
-                out.extend_from_slice(&verification.to_be_bytes());
-                out.extend_from_slice(&post_op.to_be_bytes());
-                out.extend_from_slice(&self.paymaster_data);
-                out.into()
-            }
-        };
-        Ok(PackedUserOperation {
-            sender: self.sender,
-            nonce: self.nonce,
-            initCode: self.init_code.clone(),
-            callData: self.call_data.clone(),
-            accountGasLimits: pack(
-                narrow("verificationGasLimit", self.verification_gas_limit)?,
-                narrow("callGasLimit", self.call_gas_limit)?,
-            ),
-            preVerificationGas: self.pre_verification_gas,
-            gasFees: pack(
-                narrow("maxPriorityFeePerGas", self.max_priority_fee_per_gas)?,
-                narrow("maxFeePerGas", self.max_fee_per_gas)?,
-            ),
-            paymasterAndData: paymaster_and_data,
-            signature: self.signature.clone(),
-        })
-    }
-
     /// Refuses a model its JSON shape cannot carry, so what is serialized parses back equal.
-    fn check(&self) -> Result<(), LoadError> {
+    pub(super) fn check(&self) -> Result<(), LoadError> {
         let v06 = self.version == EntryPointVersion::V06;
         let init_field = if v06 { "initCode" } else { "factory" };
         split_address(&self.init_code, init_field)?;
@@ -342,16 +169,6 @@ impl<'de> Deserialize<'de> for UserOperation {
             .into_op()
             .map_err(de::Error::custom)
     }
-}
-
-/// Two 128-bit values in one word, the first in the high half.
-fn pack(high: u128, low: u128) -> B256 {
-    let mut word = [0_u8; 32];
-    let bytes = high.to_be_bytes().into_iter().chain(low.to_be_bytes());
-    for (slot, byte) in word.iter_mut().zip(bytes) {
-        *slot = byte;
-    }
-    B256::from(word)
 }
 
 /// Splits `address ‖ rest`; empty bytes have no address, and 1–19 bytes are refused, as the
@@ -616,86 +433,5 @@ impl Rpc {
         op.paymaster_post_op_gas_limit = self.paymaster_post_op_gas_limit.unwrap_or_default().0;
         op.paymaster_data = self.paymaster_data.unwrap_or_default();
         Ok(())
-    }
-}
-
-impl fmt::Display for UserOperation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} user operation from {} (nonce {})",
-            self.version, self.sender, self.nonce
-        )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn v07() -> serde_json::Value {
-        json!({
-            "sender": "0x1111111111111111111111111111111111111111",
-            "nonce": "0x1",
-            "callData": "0x",
-            "callGasLimit": "0x10",
-            "verificationGasLimit": "0x20",
-            "preVerificationGas": "0x30",
-            "maxFeePerGas": "0x2",
-            "maxPriorityFeePerGas": "0x1",
-            "signature": "0x",
-        })
-    }
-
-    #[test]
-    fn version_strings() {
-        assert_eq!(EntryPointVersion::V06.to_string(), "v0.6");
-        assert_eq!(
-            serde_json::to_string(&EntryPointVersion::V07).unwrap(),
-            "\"v0.7\""
-        );
-    }
-
-    #[test]
-    fn bare_op_is_v07() {
-        let op = UserOperation::from_value(v07()).unwrap();
-        assert_eq!(op.version, EntryPointVersion::V07);
-        assert_eq!(op.max_gas(), Some(U256::from(0x60)));
-        assert_eq!(op.max_cost(), Some(U256::from(0xc0)));
-    }
-
-    #[test]
-    fn pack_halves() {
-        let word = pack(1, 2);
-        assert_eq!(
-            U256::from_be_bytes(word.0),
-            (U256::from(1) << 128) + U256::from(2)
-        );
-    }
-
-    #[test]
-    fn paymaster_fields_in_v06_model_are_refused() {
-        let mut op = UserOperation::from_value(v07()).unwrap();
-        op.version = EntryPointVersion::V06;
-        op.paymaster = Some(Address::repeat_byte(2));
-        op.paymaster_post_op_gas_limit = U256::from(1);
-        let err = op.check().unwrap_err();
-        assert_eq!(err.path(), "paymasterPostOpGasLimit");
-        assert!(serde_json::to_string(&op).is_err());
-    }
-
-    #[test]
-    fn packed_needs_v07_and_narrow_fields() {
-        let mut op = UserOperation::from_value(v07()).unwrap();
-        op.max_fee_per_gas = U256::from(u128::MAX) + U256::from(1);
-        assert_eq!(
-            op.packed(),
-            Err(PackError::TooWide {
-                field: "maxFeePerGas"
-            })
-        );
-        op.version = EntryPointVersion::V06;
-        assert_eq!(op.packed(), Err(PackError::NotV07));
     }
 }
