@@ -1,0 +1,356 @@
+//! Why a call was denied: one variant per reason, and its stable kind name.
+
+use crate::calldata::{Selector, WordType};
+use crate::document::Condition as Op;
+use alloc::{string::String, vec::Vec};
+use alloy_primitives::{Address, B256, U256};
+use serde::{Serialize, Serializer};
+
+use super::{Expected, Value};
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// The batch has no calls.
+    EmptyBatch,
+    /// The session is bound to another chain.
+    WrongChain {
+        /// The session's chain.
+        expected: u64,
+        /// The context's chain.
+        actual: u64,
+    },
+    /// Calldata of 1 to 3 bytes: no selector to match.
+    TruncatedSelector {
+        /// Its length.
+        len: usize,
+    },
+    /// No action has this target and selector.
+    NoAction {
+        /// The call's target.
+        target: Address,
+        /// The call's selector; none for a native transfer.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        selector: Option<Selector>,
+    },
+    /// Calldata ends before a word the action needs.
+    ShortCalldata {
+        /// Bytes needed.
+        needed: usize,
+        /// Bytes given.
+        len: usize,
+    },
+    /// A word is not a valid encoding of its ABI type: the contract's decoder would revert.
+    DirtyWord {
+        /// The type.
+        #[serde(rename = "type")]
+        ty: WordType,
+        /// Byte offset after the selector.
+        offset: usize,
+        /// The word as given.
+        word: B256,
+    },
+    /// A parameter failed its condition.
+    Condition {
+        /// The condition.
+        expected: Expected,
+        /// The parameter's value.
+        actual: Value,
+    },
+    /// Before the time window opens.
+    NotYetValid {
+        /// First allowed second.
+        valid_after: u64,
+        /// The context's time.
+        now: u64,
+    },
+    /// After the time window closed.
+    Expired {
+        /// Last allowed second.
+        valid_until: u64,
+        /// The context's time.
+        now: u64,
+    },
+    /// The call's native value is above the per-call maximum.
+    ValueTooHigh {
+        /// The maximum.
+        #[serde(serialize_with = "decimal")]
+        max: U256,
+        /// The call's value.
+        #[serde(serialize_with = "decimal")]
+        value: U256,
+    },
+    /// A cumulative limit would be passed.
+    LimitExceeded {
+        /// The cap.
+        #[serde(serialize_with = "decimal")]
+        limit: U256,
+        /// Used before this call (ledger plus earlier calls of the batch).
+        #[serde(serialize_with = "decimal")]
+        used: U256,
+        /// What this call would add.
+        #[serde(serialize_with = "decimal")]
+        requested: U256,
+        /// What is left: `limit - used`.
+        #[serde(serialize_with = "decimal")]
+        left: U256,
+        /// For a budget over time: when the next window opens with a fresh budget, or when a
+        /// refilling budget next refills.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        resets_at: Option<u64>,
+    },
+    /// A `bytes` or `string` parameter failed its condition.
+    BytesCondition {
+        /// The condition.
+        condition: Op,
+        /// The reference values: 0x-hex, or quoted text for `string`.
+        expected: Vec<String>,
+        /// The parameter (or slice), shown the same way; long values are cut.
+        actual: String,
+    },
+    /// Too few or too many elements of an array satisfy the condition (`some`, `none`, `count`).
+    Count {
+        /// Elements that satisfy it.
+        matched: u64,
+        /// Elements in all.
+        elements: u64,
+        /// Fewest allowed.
+        min: u64,
+        /// Most allowed (`None`: no upper bound).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        max: Option<u64>,
+    },
+    /// The strict ABI decoder refused the calldata on a rule's path.
+    BadEncoding {
+        /// What is wrong, with offsets.
+        error: crate::calldata::DecodeError,
+    },
+    /// A rule compares a parameter with the account, and the account is not known.
+    NeedsAccount,
+    /// Nested calldata deeper than [`MAX_NESTING`](super::MAX_NESTING) levels.
+    NestingTooDeep {
+        /// The levels allowed.
+        max: usize,
+    },
+    /// More inner calls in one transaction than the engine evaluates.
+    TooManyInnerCalls {
+        /// The most allowed.
+        max: usize,
+    },
+    /// A rate limit: the last allowed call was too recent.
+    TooSoon {
+        /// Seconds required between allowed calls.
+        min_spacing: u64,
+        /// When the last allowed call was.
+        last: u64,
+        /// The context's time.
+        now: u64,
+        /// The first second at which a call is allowed again.
+        next_at: u64,
+    },
+    /// Adding this call to a counter overflows 2^256-1.
+    LimitOverflow {
+        /// Used before this call.
+        #[serde(serialize_with = "decimal")]
+        used: U256,
+        /// What this call would add.
+        #[serde(serialize_with = "decimal")]
+        requested: U256,
+    },
+    /// A spend-limited token was called with a function the limit cannot account for.
+    UnknownTokenFunction {
+        /// The token.
+        token: Address,
+        /// The selector, if the calldata has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        selector: Option<Selector>,
+    },
+    /// The policy's configuration can enable on chain but never allows a call, e.g. a Smart
+    /// Sessions time frame of (0, 0).
+    Unusable {
+        /// Why.
+        why: &'static str,
+    },
+    /// A rule tree (all / any / not) did not hold.
+    TreeFailed,
+    /// A call to the account's own `execute`: Smart Sessions refuses it.
+    SelfExecute,
+    /// A call to a target that is reserved as a flag (Smart Sessions' fallback target 0x…01).
+    ReservedTarget {
+        /// The target.
+        target: Address,
+    },
+    /// The user operation names a paymaster the session does not allow.
+    PaymasterNotAllowed {
+        /// The paymaster.
+        paymaster: Address,
+    },
+    /// Smart Sessions refuses an operation with a paymaster for this session.
+    PaymasterNotPermitted {
+        /// The paymaster.
+        paymaster: Address,
+        /// Why, with the module's error.
+        why: &'static str,
+    },
+    /// The user operation may use more gas, or cost more, than the session allows.
+    GasTooHigh {
+        /// `"gas"` or `"cost"`.
+        what: &'static str,
+        /// The cap.
+        #[serde(serialize_with = "decimal")]
+        max: U256,
+        /// The operation's figure (`None` when it overflows 2^256-1).
+        #[serde(serialize_with = "decimal_or_overflow")]
+        actual: Option<U256>,
+    },
+    /// A policy reads user-operation fields, and the calls were not given as a user operation.
+    NeedsUserOp,
+    /// The session's module reads only some account functions, and the calldata calls another.
+    AccountFunctionRefused {
+        /// The account function called.
+        selector: Selector,
+        /// The ones the module reads.
+        allowed: Vec<Selector>,
+    },
+    /// The account's calldata cannot be unwrapped into calls.
+    Unwrap {
+        /// What is wrong with it.
+        error: crate::account::UnwrapError,
+    },
+    /// The transaction took more steps (elements decoded, actions tried, inner calls walked)
+    /// than one transaction may.
+    WorkExhausted {
+        /// The budget of steps.
+        max: u32,
+    },
+    /// The transaction has more calls than one may.
+    TooManyCalls {
+        /// How many it has.
+        calls: usize,
+        /// How many it may have.
+        max: usize,
+    },
+    /// A call to the account itself that is not one of its execute functions, matched only by
+    /// actions whose target is a wildcard: such a call needs an action that names the account.
+    SelfCallNotNamed {
+        /// The function called on the account.
+        selector: Selector,
+    },
+    /// A rule's `slice` of a `bytes` or `string` value runs past its end: the value cannot be
+    /// read as the rule needs, as a contract's out-of-range slice reverts.
+    SliceOutOfRange {
+        /// First byte of the slice.
+        start: usize,
+        /// End of the slice (exclusive).
+        end: usize,
+        /// The value's length.
+        len: usize,
+    },
+    /// A call to a Smart Sessions deployment other than the session's own module, and the session
+    /// has no admin fallback action (0x…01, 0x00000002): such a call needs it, as a call to the
+    /// module itself does, besides the action the module would pick. On chain the module
+    /// dispatches it as an ordinary call; refusing it is a deliberate fail-closed deviation, so a
+    /// session key cannot reconfigure sessions there through an ordinary or fallback action.
+    SessionModuleCall {
+        /// The deployment called.
+        module: Address,
+    },
+}
+
+impl Reason {
+    /// The reason's kind as verdict JSON spells it (`"kind"`), e.g. `dirty_word`: a stable
+    /// name for metrics, logs and scenario files.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::EmptyBatch => "empty_batch",
+            Self::WrongChain { .. } => "wrong_chain",
+            Self::TruncatedSelector { .. } => "truncated_selector",
+            Self::NoAction { .. } => "no_action",
+            Self::ShortCalldata { .. } => "short_calldata",
+            Self::DirtyWord { .. } => "dirty_word",
+            Self::Condition { .. } => "condition",
+            Self::NotYetValid { .. } => "not_yet_valid",
+            Self::Expired { .. } => "expired",
+            Self::ValueTooHigh { .. } => "value_too_high",
+            Self::LimitExceeded { .. } => "limit_exceeded",
+            Self::BytesCondition { .. } => "bytes_condition",
+            Self::Count { .. } => "count",
+            Self::BadEncoding { .. } => "bad_encoding",
+            Self::NeedsAccount => "needs_account",
+            Self::NestingTooDeep { .. } => "nesting_too_deep",
+            Self::TooManyInnerCalls { .. } => "too_many_inner_calls",
+            Self::TooSoon { .. } => "too_soon",
+            Self::LimitOverflow { .. } => "limit_overflow",
+            Self::UnknownTokenFunction { .. } => "unknown_token_function",
+            Self::Unusable { .. } => "unusable",
+            Self::TreeFailed => "tree_failed",
+            Self::SelfExecute => "self_execute",
+            Self::ReservedTarget { .. } => "reserved_target",
+            Self::PaymasterNotAllowed { .. } => "paymaster_not_allowed",
+            Self::PaymasterNotPermitted { .. } => "paymaster_not_permitted",
+            Self::GasTooHigh { .. } => "gas_too_high",
+            Self::NeedsUserOp => "needs_user_op",
+            Self::AccountFunctionRefused { .. } => "account_function_refused",
+            Self::Unwrap { .. } => "unwrap",
+            Self::WorkExhausted { .. } => "work_exhausted",
+            Self::TooManyCalls { .. } => "too_many_calls",
+            Self::SelfCallNotNamed { .. } => "self_call_not_named",
+            Self::SliceOutOfRange { .. } => "slice_out_of_range",
+            Self::SessionModuleCall { .. } => "session_module_call",
+        }
+    }
+}
+
+fn decimal<S: Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+fn decimal_or_overflow<S: Serializer>(
+    value: &Option<U256>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => serializer.collect_str(v),
+        None => serializer.serialize_str("overflow"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_is_the_serialized_tag() {
+        let reasons = [
+            Reason::EmptyBatch,
+            Reason::NeedsAccount,
+            Reason::TreeFailed,
+            Reason::WrongChain {
+                expected: 1,
+                actual: 2,
+            },
+            Reason::DirtyWord {
+                ty: WordType::Address,
+                offset: 4,
+                word: B256::ZERO,
+            },
+            Reason::TooManyInnerCalls { max: 3 },
+            Reason::Unwrap {
+                error: crate::account::UnwrapError::EmptyBatch,
+            },
+            Reason::SliceOutOfRange {
+                start: 20,
+                end: 23,
+                len: 20,
+            },
+            Reason::SessionModuleCall {
+                module: Address::ZERO,
+            },
+        ];
+        for reason in reasons {
+            let json = serde_json::to_value(&reason).unwrap();
+            assert_eq!(json["kind"], reason.kind(), "{reason:?}");
+        }
+    }
+}
