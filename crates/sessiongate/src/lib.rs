@@ -19,6 +19,7 @@ mod session;
 pub mod transaction;
 pub mod user_op;
 pub mod verdict;
+mod wire;
 
 pub use document::{LoadError, SessionDocument};
 pub use evaluate::{MAX_CALLS, Mode};

@@ -14,7 +14,7 @@ mod safe;
 
 use crate::Call;
 use crate::calldata::Selector;
-use alloc::vec::Vec;
+use alloc::{borrow::Cow, vec::Vec};
 use alloy_primitives::Address;
 use core::fmt;
 use core::str::FromStr;
@@ -99,8 +99,9 @@ pub enum Unwrapped<'a> {
 
 /// Why account calldata could not be unwrapped. Offsets (`at`) are byte positions in the account
 /// calldata, selector included, unless the message names another buffer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum UnwrapError {
     /// Fewer than 4 bytes: no selector.
@@ -136,7 +137,7 @@ pub enum UnwrapError {
     #[error("{field} at byte {at} is 2^64 or more")]
     WordTooLarge {
         /// What the word is.
-        field: &'static str,
+        field: Cow<'static, str>,
         /// Where it starts.
         at: usize,
     },
@@ -144,7 +145,7 @@ pub enum UnwrapError {
     #[error("{field} at byte {at} runs past byte {end}, where its data ends")]
     OutOfBounds {
         /// What the part is.
-        field: &'static str,
+        field: Cow<'static, str>,
         /// Where it starts.
         at: usize,
         /// Where the data it should fit in ends.
@@ -173,7 +174,7 @@ pub enum UnwrapError {
     #[error("calldata is not a valid ABI encoding of {function}")]
     Abi {
         /// The function's signature.
-        function: &'static str,
+        function: Cow<'static, str>,
     },
     /// Batch arrays of different lengths.
     #[error(
@@ -181,7 +182,7 @@ pub enum UnwrapError {
     )]
     LengthMismatch {
         /// The function's signature.
-        function: &'static str,
+        function: Cow<'static, str>,
         /// Length of the target array.
         targets: usize,
         /// Length of the value array.
@@ -202,6 +203,7 @@ pub enum UnwrapError {
     #[error("delegatecall target {to} is not a known MultiSend or MultiSendCallOnly deployment")]
     UnknownMultiSend {
         /// The delegatecall target.
+        #[serde(with = "crate::wire::Checksummed")]
         to: Address,
     },
     /// A multiSend transaction with operation 1 (delegatecall) or any other than 0 (call).
@@ -243,9 +245,10 @@ pub enum UnwrapError {
     )]
     AmbiguousSelector {
         /// The selector.
+        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::Hex"))]
         selector: Selector,
         /// The function's signature.
-        function: &'static str,
+        function: Cow<'static, str>,
         /// One kind using it.
         first: AccountKind,
         /// Another kind using it.
@@ -255,6 +258,7 @@ pub enum UnwrapError {
     #[error("selector {selector} is no supported execute function; supported: {SUPPORTED}")]
     UnknownSelector {
         /// The selector.
+        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::Hex"))]
         selector: Selector,
     },
 }
@@ -375,7 +379,7 @@ mod tests {
             serde_json::to_value(UnwrapError::UnsupportedCallType { call_type: 0xff }).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"error": "unsupported_call_type", "call_type": 255})
+            serde_json::json!({"kind": "unsupported_call_type", "call_type": 255})
         );
         assert_eq!(
             UnwrapError::UnsupportedCallType { call_type: 0xff }.to_string(),

@@ -21,7 +21,7 @@ use alloy_dyn_abi::DynSolType;
 use alloy_primitives::U256;
 use core::fmt::Write as _;
 use core::ops::ControlFlow;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 /// A `[*]` over an array with more elements than this is refused ([`DecodeError::TooManyElements`]).
 pub const MAX_ELEMENTS: usize = 1024;
@@ -203,7 +203,8 @@ pub enum PathError {
 
 /// Why calldata does not decode along a path. Positions (`at`) are byte offsets after the
 /// selector.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DecodeError {
@@ -219,7 +220,7 @@ pub enum DecodeError {
         /// Where the offset word is.
         at: usize,
         /// The offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         offset: U256,
     },
     /// An offset that points into the head of the tuple or array that holds it.
@@ -228,7 +229,7 @@ pub enum DecodeError {
         /// Where the offset word is.
         at: usize,
         /// The offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         offset: U256,
         /// The head's size in bytes.
         head: usize,
@@ -239,7 +240,7 @@ pub enum DecodeError {
         /// Where the offset word is.
         at: usize,
         /// The offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         offset: U256,
         /// The calldata's length after the selector.
         len: usize,
@@ -250,10 +251,10 @@ pub enum DecodeError {
         /// Where the offset word is.
         at: usize,
         /// The offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         offset: U256,
         /// The previous element's offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         previous: U256,
     },
     /// A `[*]` over an array longer than [`MAX_ELEMENTS`].
@@ -262,7 +263,7 @@ pub enum DecodeError {
         /// Where the length word is.
         at: usize,
         /// The length.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         len: U256,
         /// The limit.
         max: usize,
@@ -273,7 +274,7 @@ pub enum DecodeError {
         /// Where the length word is.
         at: usize,
         /// The length.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         len: U256,
     },
     /// Non-zero bytes in the padding after `bytes` or `string` content.
@@ -294,7 +295,7 @@ pub enum DecodeError {
         /// The index.
         index: usize,
         /// The array's length.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         len: U256,
     },
     /// A static leaf word that is not a valid encoding of its type.
@@ -305,7 +306,7 @@ pub enum DecodeError {
         /// Its type.
         ty: WordType,
         /// The word.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         word: U256,
     },
     /// The transaction's budget of decoding steps ran out (see [`Work`]).
@@ -320,10 +321,6 @@ pub enum DecodeError {
         /// How many `[*]` it has.
         wildcards: usize,
     },
-}
-
-fn decimal<S: Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
 }
 
 /// Which element of an array a step takes.

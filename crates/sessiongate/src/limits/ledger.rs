@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize, de};
 /// `session/policies[0]` or `actions/pay/rules[1]`, so a caller can store usage anywhere.
 /// Verdicts borrow keys from their session; [`LedgerKey::into_owned`] detaches one.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
-pub struct LedgerKey<'s>(#[serde(borrow)] Cow<'s, str>);
+pub struct LedgerKey<'s>(Cow<'s, str>);
 
 impl<'s> LedgerKey<'s> {
     /// A key borrowed from a compiled session.
@@ -52,12 +53,13 @@ pub(crate) fn same_key(a: &str, b: &str) -> bool {
 }
 
 /// What an allowed verdict adds to one counter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Effect<'s> {
     /// The counter.
     pub key: LedgerKey<'s>,
     /// The amount to add.
-    #[serde(serialize_with = "decimal")]
+    #[serde(with = "crate::wire::Decimal")]
     pub add: U256,
 }
 
@@ -69,10 +71,6 @@ impl Effect<'_> {
             add: self.add,
         }
     }
-}
-
-fn decimal<S: serde::Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
 }
 
 /// Read access to usage so far. Keys the ledger has never seen read as zero.

@@ -14,10 +14,11 @@ pub use value::{Expected, Value};
 
 use crate::limits::Effect;
 use alloc::{borrow::Cow, vec::Vec};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Allow or deny.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+/// Allow or deny; no third answer will come, so it stays exhaustive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// Every call matched an action and passed every policy.
@@ -29,7 +30,11 @@ pub enum Decision {
 
 /// The answer to one evaluation. It borrows names and keys from the session it came from, so an
 /// allow costs no allocation or reference counting; [`Verdict::into_owned`] detaches it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+///
+/// It serializes to JSON for logs and APIs, and reads back (owning its text) to an equal value;
+/// `sessiongate schema --verdict` prints its JSON Schema.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verdict<'s> {
     /// Allow or deny.
     pub decision: Decision,
@@ -42,7 +47,7 @@ pub struct Verdict<'s> {
     pub effects: Vec<Effect<'s>>,
     /// Violations found but not listed: a verdict keeps at most [`MAX_VIOLATIONS`], and at most
     /// [`MAX_CALL_VIOLATIONS`] for one call.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub omitted: usize,
 }
 
@@ -95,7 +100,8 @@ fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
 }
 
 /// One reason a call was denied.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Violation<'s> {
     /// Index of the call in the batch (0 for a single call).
     pub call: usize,
@@ -109,7 +115,7 @@ pub struct Violation<'s> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<Cow<'s, str>>,
     /// For an inner call of nested calldata: its element index at each level of nesting.
-    #[serde(skip_serializing_if = "InnerPath::is_empty")]
+    #[serde(default, skip_serializing_if = "InnerPath::is_empty")]
     pub inner: InnerPath,
     /// What went wrong, with the numbers.
     pub reason: Reason,
@@ -145,9 +151,37 @@ impl InnerPath {
     }
 }
 
+/// A JSON array of element indices, outermost first.
 impl Serialize for InnerPath {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.as_slice())
+    }
+}
+
+impl<'de> Deserialize<'de> for InnerPath {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let levels = Vec::<u32>::deserialize(deserializer)?;
+        levels
+            .iter()
+            .try_fold(Self::default(), |path, &index| path.enter(index))
+            .ok_or_else(|| {
+                serde::de::Error::invalid_length(levels.len(), &"at most MAX_NESTING levels")
+            })
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for InnerPath {
+    fn schema_name() -> Cow<'static, str> {
+        "InnerPath".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "an inner call's element index at each level of nesting, outermost first",
+            "type": "array",
+            "items": { "type": "integer", "minimum": 0, "maximum": u32::MAX },
+            "maxItems": MAX_NESTING
+        })
     }
 }
 
@@ -164,3 +198,6 @@ impl Violation<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,15 +2,18 @@
 
 use crate::calldata::{Selector, WordType};
 use crate::document::Condition as Op;
-use alloc::{string::String, vec::Vec};
+use alloc::{borrow::Cow, string::String, vec::Vec};
 use alloy_primitives::{Address, B256, U256};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::{Expected, Value};
 
-/// What went wrong.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// What went wrong. A later version may add reasons: match with a wildcard arm, or on
+/// [`Reason::kind`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reason {
     /// The batch has no calls.
     EmptyBatch,
@@ -29,9 +32,11 @@ pub enum Reason {
     /// No action has this target and selector.
     NoAction {
         /// The call's target.
+        #[serde(with = "crate::wire::Checksummed")]
         target: Address,
         /// The call's selector; none for a native transfer.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "Option<crate::wire::Hex>"))]
         selector: Option<Selector>,
     },
     /// Calldata ends before a word the action needs.
@@ -49,6 +54,7 @@ pub enum Reason {
         /// Byte offset after the selector.
         offset: usize,
         /// The word as given.
+        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::Hex"))]
         word: B256,
     },
     /// A parameter failed its condition.
@@ -75,25 +81,25 @@ pub enum Reason {
     /// The call's native value is above the per-call maximum.
     ValueTooHigh {
         /// The maximum.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         max: U256,
         /// The call's value.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         value: U256,
     },
     /// A cumulative limit would be passed.
     LimitExceeded {
         /// The cap.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         limit: U256,
         /// Used before this call (ledger plus earlier calls of the batch).
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         used: U256,
         /// What this call would add.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         requested: U256,
         /// What is left: `limit - used`.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         left: U256,
         /// For a budget over time: when the next window opens with a fresh budget, or when a
         /// refilling budget next refills.
@@ -152,25 +158,27 @@ pub enum Reason {
     /// Adding this call to a counter overflows 2^256-1.
     LimitOverflow {
         /// Used before this call.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         used: U256,
         /// What this call would add.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         requested: U256,
     },
     /// A spend-limited token was called with a function the limit cannot account for.
     UnknownTokenFunction {
         /// The token.
+        #[serde(with = "crate::wire::Checksummed")]
         token: Address,
         /// The selector, if the calldata has one.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "Option<crate::wire::Hex>"))]
         selector: Option<Selector>,
     },
     /// The policy's configuration can enable on chain but never allows a call, e.g. a Smart
     /// Sessions time frame of (0, 0).
     Unusable {
         /// Why.
-        why: &'static str,
+        why: Cow<'static, str>,
     },
     /// A rule tree (all / any / not) did not hold.
     TreeFailed,
@@ -179,29 +187,32 @@ pub enum Reason {
     /// A call to a target that is reserved as a flag (Smart Sessions' fallback target 0x…01).
     ReservedTarget {
         /// The target.
+        #[serde(with = "crate::wire::Checksummed")]
         target: Address,
     },
     /// The user operation names a paymaster the session does not allow.
     PaymasterNotAllowed {
         /// The paymaster.
+        #[serde(with = "crate::wire::Checksummed")]
         paymaster: Address,
     },
     /// Smart Sessions refuses an operation with a paymaster for this session.
     PaymasterNotPermitted {
         /// The paymaster.
+        #[serde(with = "crate::wire::Checksummed")]
         paymaster: Address,
         /// Why, with the module's error.
-        why: &'static str,
+        why: Cow<'static, str>,
     },
     /// The user operation may use more gas, or cost more, than the session allows.
     GasTooHigh {
         /// `"gas"` or `"cost"`.
-        what: &'static str,
+        what: Cow<'static, str>,
         /// The cap.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         max: U256,
         /// The operation's figure (`None` when it overflows 2^256-1).
-        #[serde(serialize_with = "decimal_or_overflow")]
+        #[serde(with = "crate::wire::DecimalOrOverflow")]
         actual: Option<U256>,
     },
     /// A policy reads user-operation fields, and the calls were not given as a user operation.
@@ -209,8 +220,10 @@ pub enum Reason {
     /// The session's module reads only some account functions, and the calldata calls another.
     AccountFunctionRefused {
         /// The account function called.
+        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::Hex"))]
         selector: Selector,
         /// The ones the module reads.
+        #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::wire::Hex>"))]
         allowed: Vec<Selector>,
     },
     /// The account's calldata cannot be unwrapped into calls.
@@ -235,6 +248,7 @@ pub enum Reason {
     /// actions whose target is a wildcard: such a call needs an action that names the account.
     SelfCallNotNamed {
         /// The function called on the account.
+        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::Hex"))]
         selector: Selector,
     },
     /// A rule's `slice` of a `bytes` or `string` value runs past its end: the value cannot be
@@ -254,6 +268,7 @@ pub enum Reason {
     /// session key cannot reconfigure sessions there through an ordinary or fallback action.
     SessionModuleCall {
         /// The deployment called.
+        #[serde(with = "crate::wire::Checksummed")]
         module: Address,
     },
 }
@@ -300,57 +315,44 @@ impl Reason {
             Self::SessionModuleCall { .. } => "session_module_call",
         }
     }
-}
 
-fn decimal<S: Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
-}
-
-fn decimal_or_overflow<S: Serializer>(
-    value: &Option<U256>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(v) => serializer.collect_str(v),
-        None => serializer.serialize_str("overflow"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kind_is_the_serialized_tag() {
-        let reasons = [
-            Reason::EmptyBatch,
-            Reason::NeedsAccount,
-            Reason::TreeFailed,
-            Reason::WrongChain {
-                expected: 1,
-                actual: 2,
-            },
-            Reason::DirtyWord {
-                ty: WordType::Address,
-                offset: 4,
-                word: B256::ZERO,
-            },
-            Reason::TooManyInnerCalls { max: 3 },
-            Reason::Unwrap {
-                error: crate::account::UnwrapError::EmptyBatch,
-            },
-            Reason::SliceOutOfRange {
-                start: 20,
-                end: 23,
-                len: 20,
-            },
-            Reason::SessionModuleCall {
-                module: Address::ZERO,
-            },
-        ];
-        for reason in reasons {
-            let json = serde_json::to_value(&reason).unwrap();
-            assert_eq!(json["kind"], reason.kind(), "{reason:?}");
-        }
-    }
+    /// Every kind, in declaration order: to register metric labels up front, or to check that a
+    /// schema or a scenario file names only kinds that exist.
+    pub const KINDS: &'static [&'static str] = &[
+        "empty_batch",
+        "wrong_chain",
+        "truncated_selector",
+        "no_action",
+        "short_calldata",
+        "dirty_word",
+        "condition",
+        "not_yet_valid",
+        "expired",
+        "value_too_high",
+        "limit_exceeded",
+        "bytes_condition",
+        "count",
+        "bad_encoding",
+        "needs_account",
+        "nesting_too_deep",
+        "too_many_inner_calls",
+        "too_soon",
+        "limit_overflow",
+        "unknown_token_function",
+        "unusable",
+        "tree_failed",
+        "self_execute",
+        "reserved_target",
+        "paymaster_not_allowed",
+        "paymaster_not_permitted",
+        "gas_too_high",
+        "needs_user_op",
+        "account_function_refused",
+        "unwrap",
+        "work_exhausted",
+        "too_many_calls",
+        "self_call_not_named",
+        "slice_out_of_range",
+        "session_module_call",
+    ];
 }

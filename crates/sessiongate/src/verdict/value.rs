@@ -2,13 +2,18 @@
 
 use crate::calldata::WordType;
 use crate::document::Condition as Op;
-use alloc::vec::Vec;
-use alloy_primitives::{Address, B256, I256, U256, U512};
+use crate::wire::{Checksummed, Decimal};
+use alloc::{
+    string::{String, ToString},
+    vec::Vec,
+};
+use alloy_primitives::{Address, B256, I256, U256, U512, hex};
 use core::fmt;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de, ser::SerializeStruct};
 
 /// A condition as a verdict shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Expected {
     /// The operator.
     pub op: Op,
@@ -51,8 +56,9 @@ impl fmt::Display for Expected {
     }
 }
 
-/// A parameter value read per its ABI type.
+/// A parameter value read per its ABI type. A later version may add kinds of value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Value {
     /// `uintN`.
     Uint(U256),
@@ -145,11 +151,150 @@ fn ends_in_decimal(rest: U512, den: U512) -> bool {
     reduced == U512::from(1u8)
 }
 
+impl Value {
+    /// The kind its JSON names.
+    fn kind(&self) -> &'static str {
+        match self {
+            Self::Uint(_) => "uint",
+            Self::Int(_) => "int",
+            Self::Address(_) => "address",
+            Self::Bool(_) => "bool",
+            Self::Bytes(..) => "bytes",
+            Self::Ratio { .. } => "ratio",
+        }
+    }
+}
+
+/// Tagged by `kind`, as every enum of a verdict; `value` is the text a sentence shows (a bool
+/// stays a bool), so a reader that shows values needs nothing else, and a ratio adds its exact
+/// `num` and `den`, which its decimal may not hold.
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let ratio = match self {
+            Self::Ratio { num, den } => Some((num, den)),
+            _ => None,
+        };
+        let fields = if ratio.is_some() { 4 } else { 2 };
+        let mut out = serializer.serialize_struct("Value", fields)?;
+        out.serialize_field("kind", self.kind())?;
         match self {
-            Self::Bool(b) => serializer.serialize_bool(*b),
-            other => serializer.collect_str(other),
+            Self::Bool(b) => out.serialize_field("value", b)?,
+            other => out.serialize_field("value", &Shown(other))?,
         }
+        if let Some((num, den)) = ratio {
+            out.serialize_field("num", &Shown(num))?;
+            out.serialize_field("den", &Shown(den))?;
+        }
+        out.end()
+    }
+}
+
+/// Serializes through `Display`, without an intermediate string.
+struct Shown<T>(T);
+
+impl<T: fmt::Display> Serialize for Shown<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// A value as JSON holds it; read, then checked into a [`Value`].
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Value"))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Wire {
+    /// `uintN`, in decimal.
+    Uint {
+        /// The number.
+        #[serde(with = "Decimal")]
+        value: U256,
+    },
+    /// `intN`, in decimal, with `-` when negative.
+    Int {
+        /// The number.
+        #[cfg_attr(feature = "schema", schemars(regex(pattern = "^-?[0-9]+$")))]
+        value: String,
+    },
+    /// `address`.
+    Address {
+        /// The address.
+        #[serde(with = "Checksummed")]
+        value: Address,
+    },
+    /// `bool`.
+    Bool {
+        /// The flag.
+        value: bool,
+    },
+    /// `bytesN`: its N bytes.
+    Bytes {
+        /// The bytes.
+        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::Hex"))]
+        value: String,
+    },
+    /// A relation's exact bound, `num / den`.
+    Ratio {
+        /// The bound in decimal, or as `num/den` when it has no finite decimal.
+        value: String,
+        /// The numerator.
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+        num: String,
+        /// The denominator, not 0.
+        #[serde(with = "Decimal")]
+        den: U256,
+    },
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let bad =
+            |what: &str, text: &str| de::Error::invalid_value(de::Unexpected::Str(text), &what);
+        Ok(match Wire::deserialize(deserializer)? {
+            Wire::Uint { value } => Self::Uint(value),
+            Wire::Int { value } => {
+                Self::Int(I256::from_dec_str(&value).map_err(|_| bad("a decimal intN", &value))?)
+            }
+            Wire::Address { value } => Self::Address(value),
+            Wire::Bool { value } => Self::Bool(value),
+            Wire::Bytes { value } => fixed_bytes(&value)
+                .map(|(word, len)| Self::Bytes(word, len))
+                .ok_or_else(|| bad("0x and 1 to 32 bytes of hex", &value))?,
+            Wire::Ratio { value, num, den } => {
+                let ratio = Self::Ratio {
+                    num: crate::wire::decimal(&num)
+                        .ok_or_else(|| bad("a decimal numerator", &num))?,
+                    den: Some(den)
+                        .filter(|d| !d.is_zero())
+                        .ok_or_else(|| de::Error::custom("a ratio's denominator is 0"))?,
+                };
+                // The text is derived from num and den: one that disagrees was not written here.
+                if ratio.to_string() != value {
+                    return Err(bad("the ratio's num / den", &value));
+                }
+                ratio
+            }
+        })
+    }
+}
+
+/// `0x` and 1 to 32 bytes, left-aligned in a word as `bytesN` is.
+fn fixed_bytes(text: &str) -> Option<(B256, u8)> {
+    let bytes = hex::decode(text.strip_prefix("0x")?).ok()?;
+    let len = u8::try_from(bytes.len())
+        .ok()
+        .filter(|n| (1..=32).contains(n))?;
+    let mut word = B256::ZERO;
+    word.get_mut(..bytes.len())?.copy_from_slice(&bytes);
+    Some((word, len))
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Value {
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
+        "Value".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Wire::json_schema(generator)
     }
 }
