@@ -198,7 +198,8 @@ impl<T: fmt::Display> Serialize for Shown<T> {
     }
 }
 
-/// A value as JSON holds it; read, then checked into a [`Value`].
+// A value as JSON holds it: read, then checked into a `Value`. Its doc comments are the schema's.
+/// A parameter value read per its ABI type, tagged by `kind`.
 #[derive(Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "Value"))]
