@@ -157,3 +157,23 @@ fn a_verdict_that_breaks_the_schema_is_refused() {
         assert!(schemas.validate(&json, index).is_err(), "{json}");
     }
 }
+
+/// The deny the crate's README shows is the one `check` prints.
+#[test]
+fn the_readme_deny_is_what_check_prints() {
+    let readme = include_str!("../README.md");
+    let block = readme.split("```json\n").nth(1).unwrap();
+    let shown: Value = serde_json::from_str(block.split("```").next().unwrap()).unwrap();
+    let dir = examples().join("usdc-subscription");
+    let (code, printed) = sessiongate(&[
+        "check",
+        "--session",
+        dir.join("session.json").to_str().unwrap(),
+        "--tx",
+        dir.join("tx-deny-over-cap.json").to_str().unwrap(),
+        "--now",
+        "1767225600",
+    ]);
+    assert_eq!(code, Some(1));
+    assert_eq!(printed, shown);
+}

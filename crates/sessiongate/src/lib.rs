@@ -1,4 +1,4 @@
-#![doc = include_str!("../../../README.md")]
+#![doc = include_str!("../README.md")]
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 // Every limit uses checked arithmetic; the lint keeps it that way outside tests.
@@ -28,3 +28,8 @@ pub use session::{Call, Context, Session};
 pub use transaction::Transaction;
 pub use user_op::UserOperation;
 pub use verdict::{Decision, Reason, Verdict, Violation};
+
+// The workspace README's Rust example runs as a doctest too; the packaged crate leaves it out.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadme;
