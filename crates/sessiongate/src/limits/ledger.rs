@@ -87,6 +87,22 @@ impl<L: Ledger + ?Sized> Ledger for &L {
 
 /// A ledger held in memory, hashed for fast reads; serializes as a JSON object of key to decimal
 /// amount, in key order.
+///
+/// ```
+/// use alloy_primitives::U256;
+/// use sessiongate::{Effect, Ledger, LedgerKey, MemoryLedger};
+///
+/// let mut ledger = MemoryLedger::new();
+/// let pay = Effect { key: LedgerKey::new("actions/pay/rules[1]"), add: U256::from(10_000_000u64) };
+/// ledger.apply(&[pay.clone(), pay])?; // an allowed verdict's effects, all or none
+/// assert_eq!(ledger.used("actions/pay/rules[1]"), U256::from(20_000_000u64));
+/// assert_eq!(ledger.used("never/seen"), U256::ZERO);
+///
+/// let json = serde_json::to_string(&ledger)?;
+/// assert_eq!(json, r#"{"actions/pay/rules[1]":20000000}"#); // a string past 2^53
+/// assert_eq!(MemoryLedger::from_json(&json)?, ledger);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemoryLedger {
     entries: HashMap<String, U256>,

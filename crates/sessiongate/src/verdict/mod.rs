@@ -33,6 +33,32 @@ pub enum Decision {
 ///
 /// It serializes to JSON for logs and APIs, and reads back (owning its text) to an equal value;
 /// `sessiongate schema --verdict` prints its JSON Schema.
+///
+/// ```
+/// use alloy_primitives::{U256, address};
+/// use sessiongate::{Call, Context, MemoryLedger, Session, Verdict};
+///
+/// let session = Session::from_json(r#"{"actions": [{
+///     "target": "0x1111111111111111111111111111111111111111", "selector": "native",
+///     "policies": [{ "type": "sudo" }]
+/// }]}"#)?;
+/// let elsewhere = address!("2222222222222222222222222222222222222222");
+/// let call = Call { to: elsewhere, value: U256::from(1u8), data: &[] };
+/// let ctx = Context { now: 0, chain_id: 1, account: None };
+/// let verdict = session.check(&[call], &MemoryLedger::new(), &ctx);
+/// assert_eq!(
+///     verdict.to_string(),
+///     "deny: call 0: no action allows a native transfer to \
+///      0x2222222222222222222222222222222222222222"
+/// );
+///
+/// let json = serde_json::to_value(&verdict)?;
+/// assert_eq!(json["decision"], "deny");
+/// assert_eq!(json["violations"][0]["reason"]["kind"], "no_action");
+/// let back: Verdict<'static> = serde_json::from_value(json)?;
+/// assert_eq!(back, verdict.into_owned());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verdict<'s> {
