@@ -1,7 +1,8 @@
 //! `sessiongate schema --verdict` against what `sessiongate check` prints: every verdict the
 //! shipped examples give validates, and reads back into the library's `Verdict` unchanged.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
+// Helpers outside #[test] functions are test code too: a failed setup should stop loudly.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use serde_json::Value;
 use sessiongate::{Reason, Verdict};
