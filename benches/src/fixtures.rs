@@ -473,8 +473,9 @@ pub mod native {
         .abi_encode()
     }
 
-    /// Calldata of the allowed multicall: the [`BATCH_LEN`] transfers of [`batch_calldata`]
-    /// (1 to 10 USDC to [`PAYEE`]) on [`TOKEN`].
+    /// Calldata of the allowed multicall: the [`BATCH_LEN`](crate::fixtures::BATCH_LEN)
+    /// transfers of [`batch_calldata`] (1 to 10 USDC to
+    /// [`PAYEE`](crate::fixtures::PAYEE)) on [`TOKEN`].
     pub fn multicall_calldata() -> Vec<u8> {
         multicall_calldata_with(TOKEN, &batch_calldata())
     }

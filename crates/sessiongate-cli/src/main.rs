@@ -30,11 +30,19 @@ enum Command {
     /// Print every budget of a session with what is used and left now, and when it next
     /// grows (the next window or refill).
     Budgets(budgets::BudgetsArgs),
-    /// Print the JSON Schema of the native session document.
-    Schema,
+    /// Print the JSON Schema of the native session document, or with --verdict of the verdict
+    /// `check` prints.
+    Schema(SchemaArgs),
     /// Print a Smart Sessions session's permissionId, actionIds and configIds as the module
     /// computes them.
     Ids(ids::IdsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// The schema of the verdict JSON instead of the session document's.
+    #[arg(long)]
+    verdict: bool,
 }
 
 const ALLOW: u8 = 0;
@@ -66,7 +74,7 @@ fn main() -> ExitCode {
             Ok(()) => ALLOW,
             Err(e) => fail(&e),
         },
-        Command::Schema => match schema() {
+        Command::Schema(args) => match schema(&args) {
             Ok(()) => ALLOW,
             Err(e) => fail(&e),
         },
@@ -79,8 +87,12 @@ fn fail(error: &error::CliError) -> u8 {
     BAD_INPUT
 }
 
-fn schema() -> Result<(), error::CliError> {
-    let schema = schemars::schema_for!(sessiongate::SessionDocument);
+fn schema(args: &SchemaArgs) -> Result<(), error::CliError> {
+    let schema = if args.verdict {
+        schemars::schema_for!(sessiongate::Verdict<'static>)
+    } else {
+        schemars::schema_for!(sessiongate::SessionDocument)
+    };
     let text = serde_json::to_string_pretty(&schema)
         .map_err(|e| error::CliError::Other(format!("cannot print the schema: {e}")))?;
     let _ = writeln!(io::stdout().lock(), "{text}");

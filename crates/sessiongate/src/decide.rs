@@ -115,6 +115,38 @@ impl Session {
     /// Decides a batch of calls the account makes (one call is a batch of one), stopping at the
     /// first violation. The batch is atomic: its calls add up against the same limits, and one
     /// denied call denies all with no effects.
+    ///
+    /// ```
+    /// use alloy_primitives::{U256, address};
+    /// use sessiongate::{Call, Context, MemoryLedger, Reason, Session};
+    ///
+    /// // Tips of at most 1 ETH each, 1.5 ETH in all.
+    /// let session = Session::from_json(r#"{"actions": [{
+    ///     "name": "tip",
+    ///     "target": "0x1111111111111111111111111111111111111111",
+    ///     "selector": "native",
+    ///     "policies": [
+    ///         { "type": "max_value", "limit": "1000000000000000000" },
+    ///         { "type": "value_limit", "limit": "1500000000000000000" }
+    ///     ]
+    /// }]}"#)?;
+    /// let tip = |wei: u64| Call {
+    ///     to: address!("1111111111111111111111111111111111111111"),
+    ///     value: U256::from(wei),
+    ///     data: &[],
+    /// };
+    /// let ctx = Context { now: 1_767_225_600, chain_id: 1, account: None };
+    /// let ledger = MemoryLedger::new();
+    ///
+    /// assert!(session.check(&[tip(1_000_000_000_000_000_000)], &ledger, &ctx).is_allow());
+    /// // Two tips in one batch add up: the second passes the total, so both are denied.
+    /// let both = [tip(1_000_000_000_000_000_000), tip(600_000_000_000_000_000)];
+    /// let verdict = session.check(&both, &ledger, &ctx);
+    /// assert!(!verdict.is_allow() && verdict.effects.is_empty());
+    /// assert!(matches!(verdict.violations[0].reason, Reason::LimitExceeded { .. }));
+    /// assert_eq!(verdict.violations[0].call, 1);
+    /// # Ok::<(), sessiongate::LoadError>(())
+    /// ```
     pub fn check<L: Ledger + ?Sized>(
         &self,
         calls: &[Call<'_>],

@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 /// `session/policies[0]` or `actions/pay/rules[1]`, so a caller can store usage anywhere.
 /// Verdicts borrow keys from their session; [`LedgerKey::into_owned`] detaches one.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
-pub struct LedgerKey<'s>(#[serde(borrow)] Cow<'s, str>);
+pub struct LedgerKey<'s>(Cow<'s, str>);
 
 impl<'s> LedgerKey<'s> {
     /// A key borrowed from a compiled session.
@@ -54,12 +55,13 @@ pub(crate) fn same_key(a: &str, b: &str) -> bool {
 }
 
 /// What an allowed verdict adds to one counter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Effect<'s> {
     /// The counter.
     pub key: LedgerKey<'s>,
     /// The amount to add.
-    #[serde(serialize_with = "decimal")]
+    #[serde(with = "crate::wire::Decimal")]
     pub add: U256,
 }
 
@@ -71,10 +73,6 @@ impl Effect<'_> {
             add: self.add,
         }
     }
-}
-
-fn decimal<S: serde::Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
 }
 
 /// Read access to usage so far. Keys the ledger has never seen read as zero.
@@ -91,6 +89,22 @@ impl<L: Ledger + ?Sized> Ledger for &L {
 
 /// A ledger held in memory, hashed for fast reads; serializes as a JSON object of key to decimal
 /// amount, in key order.
+///
+/// ```
+/// use alloy_primitives::U256;
+/// use sessiongate::{Effect, Ledger, LedgerKey, MemoryLedger};
+///
+/// let mut ledger = MemoryLedger::new();
+/// let pay = Effect { key: LedgerKey::new("actions/pay/rules[1]"), add: U256::from(10_000_000u64) };
+/// ledger.apply(&[pay.clone(), pay])?; // an allowed verdict's effects, all or none
+/// assert_eq!(ledger.used("actions/pay/rules[1]"), U256::from(20_000_000u64));
+/// assert_eq!(ledger.used("never/seen"), U256::ZERO);
+///
+/// let json = serde_json::to_string(&ledger)?;
+/// assert_eq!(json, r#"{"actions/pay/rules[1]":20000000}"#); // a string past 2^53
+/// assert_eq!(MemoryLedger::from_json(&json)?, ledger);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemoryLedger {
     pub(crate) entries: HashMap<String, U256>,

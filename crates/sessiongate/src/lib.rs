@@ -1,4 +1,4 @@
-#![doc = include_str!("../../../README.md")]
+#![doc = include_str!("../README.md")]
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 // Every limit uses checked arithmetic; the lint keeps it that way outside tests.
@@ -8,7 +8,7 @@ extern crate alloc;
 
 // Layers, each importing only from those below it:
 // faces (load, decide, budgets, transaction, user_op) → formats, evaluate → document →
-// compiled → verdict, ledger, condition → account → call, calldata.
+// compiled → verdict, ledger, condition → account → call, calldata, wire (JSON shapes).
 pub mod account;
 mod budgets;
 mod call;
@@ -24,6 +24,7 @@ mod load;
 pub mod transaction;
 pub mod user_op;
 pub mod verdict;
+mod wire;
 
 pub use budgets::BudgetStatus;
 pub use call::{Call, Context};
@@ -36,3 +37,8 @@ pub use ledger::{Effect, Ledger, LedgerError, LedgerKey, MemoryLedger};
 pub use transaction::Transaction;
 pub use user_op::UserOperation;
 pub use verdict::{Decision, Reason, Verdict, Violation};
+
+// The workspace README's Rust example runs as a doctest too; the packaged crate leaves it out.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadme;

@@ -89,10 +89,13 @@ fn a_ratio_deny_shows_the_exact_bound() {
     );
     let json = serde_json::to_value(&fractional.violations[0].reason).unwrap();
     assert_eq!(
-        json["expected"]["values"],
-        json!(["391111107.591111107904"])
+        json["expected"]["values"][0]["value"],
+        json!("391111107.591111107904")
     );
-    assert_eq!(json["actual"], json!("391111107"));
+    assert_eq!(
+        json["actual"],
+        json!({"kind": "uint", "value": "391111107"})
+    );
     // A whole bound stays a whole number.
     let whole = outcomes[0].verdict.as_ref().unwrap().to_string();
     assert!(

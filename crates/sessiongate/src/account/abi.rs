@@ -11,7 +11,7 @@
 use super::{AccountKind, UnwrapError, Unwrapped};
 use crate::call::Call;
 use crate::calldata::Selector;
-use alloc::vec::Vec;
+use alloc::{borrow::Cow, vec::Vec};
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::abi::token::{DynSeqToken, PackedSeqToken, TokenSeq, WordToken};
 use alloy_sol_types::{SolCall, SolType, abi, sol};
@@ -117,7 +117,7 @@ pub(super) fn detect(selector: Selector) -> Result<AccountKind, UnwrapError> {
         EXECUTE_CALLS => Ok(AccountKind::Thirdweb),
         BATCH_ARRAYS => Err(UnwrapError::AmbiguousSelector {
             selector,
-            function: arrays::executeBatchCall::SIGNATURE,
+            function: Cow::Borrowed(arrays::executeBatchCall::SIGNATURE),
             first: AccountKind::SimpleAccount,
             second: AccountKind::Biconomy,
         }),
@@ -134,15 +134,15 @@ pub(super) fn params<'de, C: SolCall>(calldata: &'de [u8]) -> Result<Params<'de,
 where
     Params<'de, C>: TokenSeq<'de>,
 {
-    let fail = UnwrapError::Abi {
-        function: C::SIGNATURE,
+    let fail = || UnwrapError::Abi {
+        function: Cow::Borrowed(C::SIGNATURE),
     };
-    let body = calldata.get(4..).ok_or(fail)?;
-    let token: Params<'de, C> = abi::decode_sequence(body).map_err(|_| fail)?;
+    let body = calldata.get(4..).ok_or_else(fail)?;
+    let token: Params<'de, C> = abi::decode_sequence(body).map_err(|_| fail())?;
     if <C::Parameters<'de> as SolType>::valid_token(&token) {
         Ok(token)
     } else {
-        Err(fail)
+        Err(fail())
     }
 }
 
@@ -263,7 +263,7 @@ fn zip<'a>(
 
 fn mismatch<C: SolCall>(targets: usize, values: usize, datas: usize) -> UnwrapError {
     UnwrapError::LengthMismatch {
-        function: C::SIGNATURE,
+        function: Cow::Borrowed(C::SIGNATURE),
         targets,
         values,
         datas,

@@ -9,7 +9,7 @@ use super::packed_op::executeUserOpCall;
 use super::{UnwrapError, Unwrapped};
 use crate::call::Call;
 use crate::calldata::{Selector, read_word};
-use alloc::vec::Vec;
+use alloc::{borrow::Cow, vec::Vec};
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, sol};
 
@@ -183,7 +183,7 @@ impl Reader<'_> {
     /// The error for `field`, starting at `at`, not fitting in this buffer.
     fn past(&self, at: usize, field: &'static str) -> UnwrapError {
         UnwrapError::OutOfBounds {
-            field,
+            field: Cow::Borrowed(field),
             at: self.absolute(at),
             end: self.absolute(self.data.len()),
         }
@@ -205,7 +205,7 @@ impl Reader<'_> {
     fn small(&self, at: usize, field: &'static str) -> Result<usize, UnwrapError> {
         let word = self.word(at, field)?;
         let small = u64::try_from(word).map_err(|_| UnwrapError::WordTooLarge {
-            field,
+            field: Cow::Borrowed(field),
             at: self.absolute(at),
         })?;
         // Below 2^64 but beyond a 32-bit usize: cannot fit in any buffer.
@@ -240,7 +240,7 @@ mod tests {
         assert_eq!(
             reader.word(20, "x"),
             Err(UnwrapError::OutOfBounds {
-                field: "x",
+                field: "x".into(),
                 at: 120,
                 end: 140
             })

@@ -15,7 +15,7 @@ mod safe;
 
 use crate::call::Call;
 use crate::calldata::Selector;
-use alloc::vec::Vec;
+use alloc::{borrow::Cow, vec::Vec};
 use alloy_primitives::Address;
 use core::fmt;
 use core::str::FromStr;
@@ -100,8 +100,9 @@ pub enum Unwrapped<'a> {
 
 /// Why account calldata could not be unwrapped. Offsets (`at`) are byte positions in the account
 /// calldata, selector included, unless the message names another buffer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
-#[serde(tag = "error", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum UnwrapError {
     /// Fewer than 4 bytes: no selector.
@@ -137,7 +138,7 @@ pub enum UnwrapError {
     #[error("{field} at byte {at} is 2^64 or more")]
     WordTooLarge {
         /// What the word is.
-        field: &'static str,
+        field: Cow<'static, str>,
         /// Where it starts.
         at: usize,
     },
@@ -145,7 +146,7 @@ pub enum UnwrapError {
     #[error("{field} at byte {at} runs past byte {end}, where its data ends")]
     OutOfBounds {
         /// What the part is.
-        field: &'static str,
+        field: Cow<'static, str>,
         /// Where it starts.
         at: usize,
         /// Where the data it should fit in ends.
@@ -174,7 +175,7 @@ pub enum UnwrapError {
     #[error("calldata is not a valid ABI encoding of {function}")]
     Abi {
         /// The function's signature.
-        function: &'static str,
+        function: Cow<'static, str>,
     },
     /// Batch arrays of different lengths.
     #[error(
@@ -182,7 +183,7 @@ pub enum UnwrapError {
     )]
     LengthMismatch {
         /// The function's signature.
-        function: &'static str,
+        function: Cow<'static, str>,
         /// Length of the target array.
         targets: usize,
         /// Length of the value array.
@@ -203,6 +204,7 @@ pub enum UnwrapError {
     #[error("delegatecall target {to} is not a known MultiSend or MultiSendCallOnly deployment")]
     UnknownMultiSend {
         /// The delegatecall target.
+        #[serde(with = "crate::wire::Checksummed")]
         to: Address,
     },
     /// A multiSend transaction with operation 1 (delegatecall) or any other than 0 (call).
@@ -244,9 +246,10 @@ pub enum UnwrapError {
     )]
     AmbiguousSelector {
         /// The selector.
+        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::Hex"))]
         selector: Selector,
         /// The function's signature.
-        function: &'static str,
+        function: Cow<'static, str>,
         /// One kind using it.
         first: AccountKind,
         /// Another kind using it.
@@ -256,6 +259,7 @@ pub enum UnwrapError {
     #[error("selector {selector} is no supported execute function; supported: {SUPPORTED}")]
     UnknownSelector {
         /// The selector.
+        #[cfg_attr(feature = "schema", schemars(with = "crate::wire::Hex"))]
         selector: Selector,
     },
 }
@@ -376,7 +380,7 @@ mod tests {
             serde_json::to_value(UnwrapError::UnsupportedCallType { call_type: 0xff }).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"error": "unsupported_call_type", "call_type": 255})
+            serde_json::json!({"kind": "unsupported_call_type", "call_type": 255})
         );
         assert_eq!(
             UnwrapError::UnsupportedCallType { call_type: 0xff }.to_string(),

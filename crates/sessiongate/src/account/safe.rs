@@ -110,14 +110,14 @@ fn transactions(packed: &[u8]) -> Result<Vec<Call<'_>>, UnwrapError> {
 
 /// The transaction at byte `at`, and where the next one starts.
 fn transaction(packed: &[u8], at: usize, index: usize) -> Result<(Call<'_>, usize), UnwrapError> {
-    let truncated = UnwrapError::MultiSendTruncated {
+    let truncated = || UnwrapError::MultiSendTruncated {
         index,
         at,
         len: packed.len(),
     };
-    let head_end = at.checked_add(TX_HEAD).ok_or(truncated)?;
-    let head = packed.get(at..head_end).ok_or(truncated)?;
-    let (&operation, rest) = head.split_first().ok_or(truncated)?;
+    let head_end = at.checked_add(TX_HEAD).ok_or_else(truncated)?;
+    let head = packed.get(at..head_end).ok_or_else(truncated)?;
+    let (&operation, rest) = head.split_first().ok_or_else(truncated)?;
     if operation != CALL {
         return Err(UnwrapError::MultiSendOperation {
             index,
@@ -125,17 +125,17 @@ fn transaction(packed: &[u8], at: usize, index: usize) -> Result<(Call<'_>, usiz
             operation,
         });
     }
-    let (to, words) = rest.split_at_checked(20).ok_or(truncated)?;
+    let (to, words) = rest.split_at_checked(20).ok_or_else(truncated)?;
     let to = Address::from_slice(to);
     if to.is_zero() {
         return Err(UnwrapError::MultiSendZeroTarget { index, at });
     }
-    let value = read_word(words, 0).ok_or(truncated)?;
+    let value = read_word(words, 0).ok_or_else(truncated)?;
     let len = read_word(words, 32)
         .and_then(|len| usize::try_from(len).ok())
-        .ok_or(truncated)?;
-    let end = head_end.checked_add(len).ok_or(truncated)?;
-    let data = packed.get(head_end..end).ok_or(truncated)?;
+        .ok_or_else(truncated)?;
+    let end = head_end.checked_add(len).ok_or_else(truncated)?;
+    let data = packed.get(head_end..end).ok_or_else(truncated)?;
     Ok((Call { to, value, data }, end))
 }
 

@@ -1,7 +1,7 @@
 use alloy_dyn_abi::DynSolType;
 use alloy_primitives::U256;
 use core::fmt;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The ABI type of one static 32-byte word, and so the rule Solidity's decoder applies to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,9 +99,34 @@ impl fmt::Display for WordType {
     }
 }
 
+/// Written by its ABI name (`uint96`), as in a signature.
 impl Serialize for WordType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for WordType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let visitor = crate::wire::Text::new("an elementary ABI type name", Self::parse);
+        deserializer.deserialize_str(visitor)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for WordType {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> alloc::borrow::Cow<'static, str> {
+        "WordType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "an elementary ABI type: address, bool, uintN, intN or bytesN",
+            "type": "string",
+            "pattern": "^(address|bool|u?int[0-9]{1,3}|bytes[0-9]{1,2})$"
+        })
     }
 }
 

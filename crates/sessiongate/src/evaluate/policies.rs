@@ -11,7 +11,7 @@ use crate::compiled::{MAX_DEPTH, MAX_VISITS, Rule, RuleTree, TreeNode};
 use crate::compiled::{Policy, PolicyKind, TokenLimits, TokenSpend, token_spend};
 use crate::ledger::Ledger;
 use crate::verdict::Reason;
-use alloc::boxed::Box;
+use alloc::{borrow::Cow, boxed::Box};
 use alloy_primitives::U256;
 
 impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
@@ -28,7 +28,9 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let reason = match &policy.kind {
             PolicyKind::TokenLimits(limits) => return self.token_limits(at, here, limits, call),
             PolicyKind::Tree(tree) => return self.tree(at, here, tree, call.data),
-            PolicyKind::Unusable(why) => Reason::Unusable { why },
+            PolicyKind::Unusable(why) => Reason::Unusable {
+                why: Cow::Borrowed(why),
+            },
             PolicyKind::Spacing(spacing) => return self.space(at, here, spacing),
             PolicyKind::Paymaster(allowed) if !self.work.spend_count(allowed.len()) => {
                 Reason::WorkExhausted { max: MAX_WORK }
@@ -45,7 +47,10 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             PolicyKind::SmartPaymaster { refusal } => {
                 match (self.op.and_then(|op| op.paymaster), refusal) {
                     (Some(paymaster), Some(why)) => {
-                        Reason::PaymasterNotPermitted { paymaster, why }
+                        Reason::PaymasterNotPermitted {
+                            paymaster,
+                            why: Cow::Borrowed(why),
+                        }
                     }
                     _ => return true,
                 }
@@ -142,7 +147,9 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         *visits = visits.saturating_add(1);
         if depth > MAX_DEPTH || *visits > MAX_VISITS {
             return Err(Box::new(Reason::Unusable {
-                why: "the rule tree loops or is too large to evaluate (on chain: out of gas)",
+                why: Cow::Borrowed(
+                    "the rule tree loops or is too large to evaluate (on chain: out of gas)",
+                ),
             }));
         }
         let deeper = depth.saturating_add(1);
@@ -181,14 +188,14 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
 
 /// Which cap of a user operation's gas or cost is passed, if any.
 fn gas_excess(op: &OpFacts, max_gas: Option<U256>, max_cost: Option<U256>) -> Option<Reason> {
-    let over = |what, max: Option<U256>, actual: Option<U256>| match (max, actual) {
+    let over = |what: &'static str, max: Option<U256>, actual: Option<U256>| match (max, actual) {
         (Some(max), Some(actual)) if actual > max => Some(Reason::GasTooHigh {
-            what,
+            what: Cow::Borrowed(what),
             max,
             actual: Some(actual),
         }),
         (Some(max), None) => Some(Reason::GasTooHigh {
-            what,
+            what: Cow::Borrowed(what),
             max,
             actual: None,
         }),

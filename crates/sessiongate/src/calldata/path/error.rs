@@ -4,7 +4,7 @@ use super::MAX_STEPS;
 use crate::calldata::WordType;
 use alloc::string::String;
 use alloy_primitives::U256;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 /// Why a path could not be compiled against a signature.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -117,7 +117,8 @@ pub enum PathError {
 
 /// Why calldata does not decode along a path. Positions (`at`) are byte offsets after the
 /// selector.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DecodeError {
@@ -133,7 +134,7 @@ pub enum DecodeError {
         /// Where the offset word is.
         at: usize,
         /// The offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         offset: U256,
     },
     /// An offset that points into the head of the tuple or array that holds it.
@@ -142,7 +143,7 @@ pub enum DecodeError {
         /// Where the offset word is.
         at: usize,
         /// The offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         offset: U256,
         /// The head's size in bytes.
         head: usize,
@@ -153,7 +154,7 @@ pub enum DecodeError {
         /// Where the offset word is.
         at: usize,
         /// The offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         offset: U256,
         /// The calldata's length after the selector.
         len: usize,
@@ -164,10 +165,10 @@ pub enum DecodeError {
         /// Where the offset word is.
         at: usize,
         /// The offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         offset: U256,
         /// The previous element's offset.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         previous: U256,
     },
     /// A `[*]` over an array longer than [`MAX_ELEMENTS`](super::MAX_ELEMENTS).
@@ -176,7 +177,7 @@ pub enum DecodeError {
         /// Where the length word is.
         at: usize,
         /// The length.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         len: U256,
         /// The limit.
         max: usize,
@@ -187,7 +188,7 @@ pub enum DecodeError {
         /// Where the length word is.
         at: usize,
         /// The length.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         len: U256,
     },
     /// Non-zero bytes in the padding after `bytes` or `string` content.
@@ -208,7 +209,7 @@ pub enum DecodeError {
         /// The index.
         index: usize,
         /// The array's length.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         len: U256,
     },
     /// A static leaf word that is not a valid encoding of its type.
@@ -219,7 +220,7 @@ pub enum DecodeError {
         /// Its type.
         ty: WordType,
         /// The word.
-        #[serde(serialize_with = "decimal")]
+        #[serde(with = "crate::wire::Decimal")]
         word: U256,
     },
     /// The transaction's budget of decoding steps ran out (see [`Work`](crate::calldata::Work)).
@@ -234,8 +235,4 @@ pub enum DecodeError {
         /// How many `[*]` it has.
         wildcards: usize,
     },
-}
-
-fn decimal<S: Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
 }
