@@ -9,10 +9,9 @@
     reason = "test fixtures"
 )]
 
-#[path = "account_encoding/mod.rs"]
-mod account_encoding;
-
-use account_encoding::{Function, Owned, erc7579_execute, packed_single, user_op_v07};
+use crate::common::account_encoding::{
+    Function, Owned, erc7579_execute, packed_single, user_op_v07,
+};
 use alloy_primitives::{Address, Bytes, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use proptest::prelude::*;

@@ -17,9 +17,7 @@
     reason = "test helpers: a failed expectation should panic"
 )]
 
-mod account_encoding;
-
-use account_encoding::{
+use crate::common::account_encoding::{
     Function, Gas, MULTI_SEND_CALL_ONLY, Owned, batch_arrays_raw, batch_v06_raw, batch_y6u_raw,
     erc7579_execute, executions, multi_send, packed_single, packed_transaction,
     packed_transactions, safe_delegatecall, safe_operation, two_pow_64, user_op_v06, user_op_v07,

@@ -12,9 +12,7 @@
     reason = "test helpers: a failed expectation should panic"
 )]
 
-mod account_encoding;
-
-use account_encoding::{Function, Gas, Owned, user_op_v06, user_op_v07};
+use crate::common::account_encoding::{Function, Gas, Owned, user_op_v06, user_op_v07};
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use proptest::prelude::*;

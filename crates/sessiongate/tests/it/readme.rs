@@ -6,7 +6,7 @@ use sessiongate::Session;
 
 #[test]
 fn readme_sessions_load() {
-    let readme = include_str!("../../../README.md");
+    let readme = include_str!("../../../../README.md");
     let blocks: Vec<&str> = readme
         .split("```json\n")
         .skip(1)
