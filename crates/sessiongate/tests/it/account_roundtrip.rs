@@ -3,15 +3,6 @@
 //! the same calldata as a v0.6 or v0.7 user operation's callData, through its JSON-RPC shape,
 //! is allowed with the operation's sender as the account.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use crate::common::account_encoding::{Function, Gas, Owned, user_op_v06, user_op_v07};
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::{SolCall, sol};

@@ -8,15 +8,6 @@
 //! what this generator makes, every step must get its expected verdict, and every denied step
 //! must be denied for the reason the generator names.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use crate::common::account_encoding::{
     Function, Gas, MULTI_SEND_CALL_ONLY, Owned, batch_arrays_raw, batch_v06_raw, batch_y6u_raw,
     erc7579_execute, executions, multi_send, packed_single, packed_transaction,

@@ -2,13 +2,6 @@
 //! malformed encodings give their specific error, ERC-7579 batches follow solady's bounds (aliased
 //! pointers included), and no input panics.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, B256, Bytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue, sol};
 use proptest::prelude::*;

@@ -2,15 +2,6 @@
 //! EntryPoint v0.6 time rule, load errors with their paths, lint warnings, and a property test
 //! that the packed and readable forms agree with each other and with a plain model of the ABI SVM.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
 use alloy_sol_types::{SolCall, SolType, SolValue, sol, sol_data};
 use proptest::prelude::*;

@@ -7,13 +7,6 @@
 //! CLI can run them (`sessiongate test tests/scenarios/biconomy`); `UPDATE_SCENARIOS=1`
 //! regenerates them, and otherwise they must equal what this test generates.
 
-#![allow(
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};

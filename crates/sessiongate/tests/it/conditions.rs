@@ -1,13 +1,6 @@
 //! Every condition, policy and matching rule at its boundaries: equal, one below, one over, and
 //! the overflow edge, asserting the reason and its numbers rather than only allow or deny.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, B256, I256, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value as Json, json};

@@ -1,12 +1,6 @@
 //! The conformance files in `conformance/`: verdicts that came from running the real contracts in
 //! an EVM. Every step must get the verdict the chain gave.
 
-#![allow(
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use sessiongate::scenario::Scenario;
 use std::fs;
 use std::path::{Path, PathBuf};

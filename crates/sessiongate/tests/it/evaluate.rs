@@ -1,5 +1,4 @@
 //! End-to-end behaviour of evaluation over a small USDC session.
-#![allow(clippy::unwrap_used, reason = "fixture helpers outside #[test] fns")]
 
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::{SolCall, sol};

@@ -2,12 +2,6 @@
 //! each scenario embeds its folder's `session.json`, and the sample transactions the README
 //! checks with the CLI are allowed or denied as their names say.
 
-#![allow(
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use sessiongate::scenario::{Expect, Scenario};
 use sessiongate::transaction::CallDocument;
 use sessiongate::{Call, Context, MemoryLedger, Mode, Session, Transaction};

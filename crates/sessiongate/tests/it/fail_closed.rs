@@ -2,12 +2,6 @@
 //! the safe answer it now gets: strict decoding under every quantifier, calls to the account
 //! itself, one work budget per transaction, bounded explanations, caps on alternatives and calls,
 //! and inner calls of failed alternatives given back.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test fixtures"
-)]
 
 use crate::common::account_encoding::{
     Function, Owned, erc7579_execute, packed_single, user_op_v07,

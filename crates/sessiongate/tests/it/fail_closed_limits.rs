@@ -1,16 +1,6 @@
 //! Fail-closed regressions (issue 10, item 9): the scenario files in `tests/scenarios/fail-closed/`,
 //! one per finding, and what a scenario cannot express.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, U256, address};
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -3,6 +3,14 @@
 //! (`rules_scenarios`, `smart_sessions_scenarios`, `account_scenarios`, `fail_closed`,
 //! `biconomy_conformance`) rewrite their committed files with `UPDATE_SCENARIOS=1`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests: a failed expectation should panic"
+)]
+
 mod common;
 
 mod abi_path;

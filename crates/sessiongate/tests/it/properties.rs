@@ -2,13 +2,6 @@
 //! cumulative caps hold, verdicts are well formed, fast and explain agree, evaluation never
 //! panics, and documents survive a serde round trip.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use proptest::prelude::*;

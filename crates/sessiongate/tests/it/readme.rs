@@ -1,7 +1,5 @@
 //! Every JSON session shown in the README loads, so what readers copy works.
 
-#![allow(clippy::panic, reason = "test: a failed expectation should panic")]
-
 use sessiongate::Session;
 
 #[test]

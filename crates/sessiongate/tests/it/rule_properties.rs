@@ -3,16 +3,6 @@
 //! their children do, and no budget shape ever lets more through than its cap allows over any
 //! sequence of times and amounts.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, U256, address};
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -12,15 +12,6 @@
 //! `every`), `source` (a tree node), `inner` (the element index at each nesting level),
 //! `resets_at` / `next_at`, or the decoder's error kind.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::aliases::{U24, U160};
 use alloy_primitives::{Address, B256, Bytes, U256, address, keccak256};
 use alloy_sol_types::{SolCall, sol};

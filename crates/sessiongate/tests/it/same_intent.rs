@@ -3,15 +3,6 @@
 //! all, no native value, until a deadline; nothing else" — and, for the Biconomy modules, which
 //! keep no cumulative state, the same intent without the 300 total.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use proptest::prelude::*;

@@ -2,15 +2,6 @@
 //! init data encoded here, independently of the crate, by `sol!` types) gives identical verdicts
 //! and identical effects over random sequences of calls.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, B256, Bytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue, sol};
 use proptest::prelude::*;

@@ -2,14 +2,6 @@
 //! decoder, independent `sol!` encodings decode to the expected configs, every refusal of
 //! `initializeWithMultiplexer` is an error, and no input panics.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, B256, U256, address};
 use alloy_sol_types::{SolType, SolValue, sol, sol_data};
 use proptest::prelude::*;

@@ -3,15 +3,6 @@
 //! `UPDATE_SCENARIOS=1` the files are (re)written; otherwise each committed file must equal what
 //! this generator makes, and every step of every file must get its expected verdict.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue, sol};
 use serde::Serialize;

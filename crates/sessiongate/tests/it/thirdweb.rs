@@ -1,13 +1,6 @@
 //! thirdweb sessions: load errors name their field, and an allowance verdict says when the next
 //! window opens.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use serde_json::json;

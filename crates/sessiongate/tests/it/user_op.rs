@@ -1,13 +1,6 @@
 //! ERC-4337 user operations in their JSON-RPC shapes: parsing both versions, round trips,
 //! refusals naming their field, gas bounds, and properties over generated operations.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_primitives::{Address, B256, Bytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue, sol};
 use proptest::prelude::*;
