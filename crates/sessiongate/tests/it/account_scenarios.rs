@@ -8,6 +8,7 @@
 //! what this generator makes, every step must get its expected verdict, and every denied step
 //! must be denied for the reason the generator names.
 
+use crate::common::abi::erc20::transferCall;
 use crate::common::account_encoding::{
     Function, Gas, MULTI_SEND_CALL_ONLY, Owned, batch_arrays_raw, batch_v06_raw, batch_y6u_raw,
     erc7579_execute, executions, multi_send, packed_single, packed_transaction,
@@ -15,7 +16,7 @@ use crate::common::account_encoding::{
     with_word, word_at,
 };
 use alloy_primitives::{Address, Bytes, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use serde_json::{Value, json};
 use sessiongate::account::AccountKind;
 use sessiongate::document::Quantity;
@@ -23,10 +24,6 @@ use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
-
-sol! {
-    function transfer(address to, uint256 amount);
-}
 
 const ACCOUNT: Address = address!("acc7000000000000000000000000000000000001");
 const USDC: Address = address!("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");

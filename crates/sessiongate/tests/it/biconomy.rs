@@ -2,19 +2,14 @@
 //! EntryPoint v0.6 time rule, load errors with their paths, lint warnings, and a property test
 //! that the packed and readable forms agree with each other and with a plain model of the ABI SVM.
 
+use crate::common::abi::erc20::{approveCall, transferCall, transferFromCall};
+use crate::common::abi::probe::swapCall;
 use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
-use alloy_sol_types::{SolCall, SolType, SolValue, sol, sol_data};
+use alloy_sol_types::{SolCall, SolType, SolValue, sol_data};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use sessiongate::formats::biconomy::{self, packed::AbiSessionKeyData};
 use sessiongate::{Call, Context, MemoryLedger, Session};
-
-sol! {
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-    function transferFrom(address from, address to, uint256 amount);
-    function swap(address tokenIn, uint256 amountIn, int256 minOut);
-}
 
 /// One packed ABI SVM rule: `abi.encodePacked(uint16 offset, uint8 condition, bytes32 value)`.
 type PackedRule = (
@@ -759,16 +754,13 @@ fn a_loaded_erc20_session_carries_the_selector_warning() {
 }
 
 mod account_calldata {
+    use crate::common::abi::arrays::executeBatchCall;
+    use crate::common::abi::biconomy_v2::execute_ncCCall;
+    use crate::common::abi::erc20::transferCall;
+    use crate::common::abi::single::executeCall;
     use alloy_primitives::{Address, Bytes, U256, address};
-    use alloy_sol_types::{SolCall, sol};
+    use alloy_sol_types::SolCall;
     use sessiongate::{Context, MemoryLedger, Mode, Reason, Session};
-
-    sol! {
-        function execute(address dest, uint256 value, bytes func);
-        function execute_ncC(address dest, uint256 value, bytes func);
-        function executeBatch(address[] dest, uint256[] value, bytes[] func);
-        function transfer(address to, uint256 amount);
-    }
 
     const TOKEN: Address = address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
     const RECIPIENT: Address = address!("d8dA6BF26964aF9D7eEd9e03E53415D37aA96045");

@@ -1,28 +1,20 @@
 //! Every condition, policy and matching rule at its boundaries: equal, one below, one over, and
 //! the overflow edge, asserting the reason and its numbers rather than only allow or deny.
 
+use crate::common::abi::erc20::{
+    approveCall, balanceOfCall, decreaseAllowanceCall, increaseAllowanceCall, transferCall,
+    transferFromCall,
+};
+use crate::common::abi::probe::{
+    setAddrCall, setFlagCall, setSignedCall, setSmallCall, setTagCall, setUCall,
+};
 use alloy_primitives::{Address, B256, I256, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use serde_json::{Value as Json, json};
 use sessiongate::calldata::WordType;
 use sessiongate::document::Condition as Op;
 use sessiongate::verdict::Value;
 use sessiongate::{Call, Context, MemoryLedger, Reason, Session, Verdict};
-
-sol! {
-    function setU(uint256 x);
-    function setSmall(uint8 x);
-    function setSigned(int16 x);
-    function setAddr(address who);
-    function setFlag(bool flag);
-    function setTag(bytes4 tag);
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-    function increaseAllowance(address spender, uint256 added);
-    function decreaseAllowance(address spender, uint256 subtracted);
-    function transferFrom(address from, address to, uint256 amount);
-    function balanceOf(address owner);
-}
 
 const TARGET: Address = address!("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
 const TARGET_HEX: &str = "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48";

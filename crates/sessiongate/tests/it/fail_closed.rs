@@ -3,11 +3,16 @@
 //! itself, one work budget per transaction, bounded explanations, caps on alternatives and calls,
 //! and inner calls of failed alternatives given back.
 
+use crate::common::abi::erc20::transferCall;
+use crate::common::abi::erc7579::installModuleCall;
+use crate::common::abi::multicall3::{Call3, aggregate3Call};
+use crate::common::abi::probe::blobsCall;
+use crate::common::abi::uniswap_v2::swapExactTokensForTokensCall;
 use crate::common::account_encoding::{
     Function, Owned, erc7579_execute, packed_single, user_op_v07,
 };
 use alloy_primitives::{Address, Bytes, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use serde_json::json;
 use sessiongate::account::AccountKind;
@@ -15,15 +20,6 @@ use sessiongate::calldata::{DecodeError, ParamPath, Signature, Work};
 use sessiongate::verdict::{MAX_CALL_VIOLATIONS, MAX_VIOLATIONS};
 use sessiongate::{Call, Context, MemoryLedger, Mode, Session, UserOperation, Verdict};
 use std::ops::ControlFlow;
-
-sol! {
-    function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline);
-    function blobs(bytes[] data);
-    function transfer(address to, uint256 amount);
-    function installModule(uint256 moduleTypeId, address module, bytes initData);
-    struct Call3 { address target; bool allowFailure; bytes callData; }
-    function aggregate3(Call3[] calls);
-}
 
 const ACCOUNT: Address = address!("acc0000000000000000000000000000000000acc");
 const ROUTER: Address = address!("7a250d5630b4cf539739df2c5dacb4c659f2488d");

@@ -2,8 +2,9 @@
 //! cumulative caps hold, verdicts are well formed, fast and explain agree, evaluation never
 //! panics, and documents survive a serde round trip.
 
+use crate::common::abi::erc20::{approveCall, burnCall, mintCall, transferCall, transferFromCall};
 use alloy_primitives::{Address, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use sessiongate::document::{
@@ -12,14 +13,6 @@ use sessiongate::document::{
 };
 use sessiongate::{Call, Context, MemoryLedger, Mode, Session, SessionDocument, Verdict};
 use std::collections::BTreeMap;
-
-sol! {
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-    function transferFrom(address from, address to, uint256 amount);
-    function mint(uint256 amount) payable;
-    function burn(uint256 amount);
-}
 
 const ACCOUNT: Address = address!("2222222222222222222222222222222222222222");
 const TARGETS: [Address; 3] = [

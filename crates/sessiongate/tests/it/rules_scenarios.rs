@@ -12,9 +12,19 @@
 //! `every`), `source` (a tree node), `inner` (the element index at each nesting level),
 //! `resets_at` / `next_at`, or the decoder's error kind.
 
+use crate::common::abi::across::{V3RelayData, fillV3RelayCall};
+use crate::common::abi::compound::{accrueInterestCall, claimCompCall};
+use crate::common::abi::disperse::disperseTokenCall;
+use crate::common::abi::ens::{setContenthashCall, setFusesCall, setTextCall};
+use crate::common::abi::erc20::{approveCall, transferCall};
+use crate::common::abi::multicall3::{Call3, aggregate3Call};
+use crate::common::abi::payroll::batchTransferCall;
+use crate::common::abi::uniswap_v2::swapExactTokensForTokensCall;
+use crate::common::abi::weth::{depositCall, withdrawCall};
+use crate::common::abi::{multicall_deadline, multicall_plain, router01, router02, single};
 use alloy_primitives::aliases::{U24, U160};
 use alloy_primitives::{Address, B256, Bytes, U256, address, keccak256};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 use sessiongate::document::Quantity;
@@ -25,98 +35,6 @@ use std::path::{Path, PathBuf};
 use std::{env, fs};
 
 // ---- ABI ------------------------------------------------------------------------------------
-
-/// Uniswap SwapRouter02 (`0x68b3…Fc45`): `ExactInputSingleParams` without a deadline.
-mod router02 {
-    alloy_sol_types::sol! {
-        struct ExactInputSingleParams {
-            address tokenIn;
-            address tokenOut;
-            uint24 fee;
-            address recipient;
-            uint256 amountIn;
-            uint256 amountOutMinimum;
-            uint160 sqrtPriceLimitX96;
-        }
-        struct ExactInputParams {
-            bytes path;
-            address recipient;
-            uint256 amountIn;
-            uint256 amountOutMinimum;
-        }
-        function exactInputSingle(ExactInputSingleParams params) external payable returns (uint256 amountOut);
-        function exactInput(ExactInputParams params) external payable returns (uint256 amountOut);
-        function sweepToken(address token, uint256 amountMinimum, address recipient) external payable;
-    }
-}
-
-/// SwapRouter02's `multicall(bytes[])` (from `Multicall`).
-mod multicall_plain {
-    alloy_sol_types::sol! {
-        function multicall(bytes[] data) external payable returns (bytes[] results);
-    }
-}
-
-/// SwapRouter02's `multicall(uint256,bytes[])` (from `MulticallExtended`).
-mod multicall_deadline {
-    alloy_sol_types::sol! {
-        function multicall(uint256 deadline, bytes[] data) external payable returns (bytes[] results);
-    }
-}
-
-/// The original Uniswap V3 SwapRouter (`0xE592…1564`): `ExactInputSingleParams` with a deadline.
-mod router01 {
-    alloy_sol_types::sol! {
-        struct ExactInputSingleParams {
-            address tokenIn;
-            address tokenOut;
-            uint24 fee;
-            address recipient;
-            uint256 deadline;
-            uint256 amountIn;
-            uint256 amountOutMinimum;
-            uint160 sqrtPriceLimitX96;
-        }
-        function exactInputSingle(ExactInputSingleParams params) external payable returns (uint256 amountOut);
-    }
-}
-
-sol! {
-    function transfer(address to, uint256 amount) returns (bool);
-    function approve(address spender, uint256 amount) returns (bool);
-    function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline);
-    function setText(bytes32 node, string key, string value);
-    function setContenthash(bytes32 node, bytes hash);
-    function setFuses(bytes32 node, uint16 ownerControlledFuses) returns (uint32);
-    function disperseToken(address token, address[] recipients, uint256[] values);
-    struct Call3 {
-        address target;
-        bool allowFailure;
-        bytes callData;
-    }
-    function aggregate3(Call3[] calls) payable;
-    function accrueInterest() returns (uint256);
-    function execute(address to, uint256 value, bytes data);
-    struct V3RelayData {
-        address depositor;
-        address recipient;
-        address exclusiveRelayer;
-        address inputToken;
-        address outputToken;
-        uint256 inputAmount;
-        uint256 outputAmount;
-        uint256 originChainId;
-        uint32 depositId;
-        uint32 fillDeadline;
-        uint32 exclusivityDeadline;
-        bytes message;
-    }
-    function fillV3Relay(V3RelayData relayData, uint256 repaymentChainId);
-    function claimComp(address holder);
-    function batchTransfer(address token, address[] recipients, uint256[] amounts);
-    function deposit() payable;
-    function withdraw(uint256 wad);
-}
 
 // The selectors as session documents write them: with names, which paths use.
 const EIS02_SIG: &str = "exactInputSingle((address tokenIn,address tokenOut,uint24 fee,address recipient,uint256 amountIn,uint256 amountOutMinimum,uint160 sqrtPriceLimitX96) params)";
@@ -464,10 +382,10 @@ fn accrue() -> Vec<u8> {
 fn module_execute(to: Address, value: U256, data: Vec<u8>) -> Tx {
     call(
         module(),
-        executeCall {
-            to,
+        single::executeCall {
+            dest: to,
             value,
-            data: data.into(),
+            func: data.into(),
         }
         .abi_encode(),
     )
@@ -3116,7 +3034,7 @@ fn session_signatures_are_the_encodings_signatures() {
         (DISPERSE_SIG, disperseTokenCall::SIGNATURE),
         (AGGREGATE3_SIG, aggregate3Call::SIGNATURE),
         (ACCRUE_SIG, accrueInterestCall::SIGNATURE),
-        (EXECUTE_SIG, executeCall::SIGNATURE),
+        (EXECUTE_SIG, single::executeCall::SIGNATURE),
         (FILL_SIG, fillV3RelayCall::SIGNATURE),
         (CLAIM_SIG, claimCompCall::SIGNATURE),
         (BATCH_TRANSFER_SIG, batchTransferCall::SIGNATURE),

@@ -3,16 +3,12 @@
 //! all, no native value, until a deadline; nothing else" — and, for the Biconomy modules, which
 //! keep no cumulative state, the same intent without the 300 total.
 
+use crate::common::abi::erc20::{approveCall, transferCall};
 use alloy_primitives::{Address, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use sessiongate::{Call, Context, MemoryLedger, Session};
-
-sol! {
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-}
 
 const USDC: Address = address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
 const OTHER_TOKEN: Address = address!("dAC17F958D2ee523a2206206994597C13D831ec7");

@@ -3,8 +3,14 @@
 //! `UPDATE_SCENARIOS=1` the files are (re)written; otherwise each committed file must equal what
 //! this generator makes, and every step of every file must get its expected verdict.
 
+use crate::common::abi::erc7579::{self, Execution};
+use crate::common::abi::smart_sessions::{
+    ArgActionConfig, ArgParamRules, Condition, LimitUsage, ParamRule, UniActionConfig,
+    UniParamRules,
+};
+use crate::common::abi::{erc20, probe};
 use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
-use alloy_sol_types::{SolCall, SolValue, sol};
+use alloy_sol_types::{SolCall, SolValue};
 use serde::Serialize;
 use sessiongate::document::Quantity;
 use sessiongate::scenario::{Expect, Scenario, Step};
@@ -12,49 +18,6 @@ use sessiongate::transaction::CallDocument;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::{env, fs};
-
-sol! {
-    interface Probe {
-        function adjust(int256 delta);
-        function shrink(int256 delta);
-        function store(uint256 a, uint256 b);
-        function setFee(uint256 fee);
-        function spend(uint256 amount);
-        function pour(uint256 amount);
-        function mark(uint256 amount);
-        function pay(uint256 memo);
-        function fund(uint256 memo);
-        function ping();
-        function pong();
-        function tick();
-        function claim(uint256 x);
-        function sync();
-        function poke();
-        function give(uint256 amount, address to);
-        function send(address to, uint256 amount);
-    }
-    interface Erc20 {
-        function transfer(address to, uint256 amount);
-        function approve(address spender, uint256 amount);
-        function transferFrom(address from, address to, uint256 amount);
-        function burn(uint256 amount);
-    }
-    interface Erc7579Account {
-        function execute(bytes32 mode, bytes executionCalldata);
-        function installModule(uint256 moduleTypeId, address module, bytes initData);
-        function uninstallModule(uint256 moduleTypeId, address module, bytes deInitData);
-    }
-    struct Execution { address target; uint256 value; bytes callData; }
-
-    // Init data of the policy contracts, written from the Solidity sources, not from the crate.
-    enum Condition { EQUAL, GREATER_THAN, LESS_THAN, GREATER_THAN_OR_EQUAL, LESS_THAN_OR_EQUAL, NOT_EQUAL, IN_RANGE }
-    struct LimitUsage { uint256 limit; uint256 used; }
-    struct ParamRule { Condition condition; uint64 offset; bool isLimited; bytes32 refValue; LimitUsage usage; }
-    struct UniParamRules { uint256 length; ParamRule[16] rules; }
-    struct UniActionConfig { uint256 valueLimitPerUse; UniParamRules paramRules; }
-    struct ArgParamRules { uint8 rootNodeIndex; ParamRule[] rules; uint256[] packedNodes; }
-    struct ArgActionConfig { uint256 valueLimitPerUse; ArgParamRules paramRules; }
-}
 
 const ACCOUNT: Address = address!("0xacc0000000000000000000000000000000000001");
 const TARGET: Address = address!("0xc0de000000000000000000000000000000000001");
@@ -430,7 +393,7 @@ fn batch_encoding(calls: &[CallDocument]) -> Vec<u8> {
 }
 
 fn execute(mode: B256, execution_calldata: Vec<u8>) -> Vec<u8> {
-    Erc7579Account::executeCall {
+    erc7579::executeCall {
         mode,
         executionCalldata: execution_calldata.into(),
     }
@@ -452,19 +415,19 @@ fn sel<C: SolCall>() -> [u8; 4] {
 }
 
 fn claim(x: u64) -> Vec<u8> {
-    Probe::claimCall { x: u(x) }.abi_encode()
+    probe::claimCall { x: u(x) }.abi_encode()
 }
 
 fn ping() -> Vec<u8> {
-    Probe::pingCall {}.abi_encode()
+    probe::pingCall {}.abi_encode()
 }
 
 fn transfer(to: Address, amount: U256) -> Vec<u8> {
-    Erc20::transferCall { to, amount }.abi_encode()
+    erc20::transferCall { to, amount }.abi_encode()
 }
 
 fn approve(spender: Address, amount: u64) -> Vec<u8> {
-    Erc20::approveCall {
+    erc20::approveCall {
         spender,
         amount: u(amount),
     }
@@ -472,7 +435,7 @@ fn approve(spender: Address, amount: u64) -> Vec<u8> {
 }
 
 fn transfer_from(from: Address, to: Address, amount: u64) -> Vec<u8> {
-    Erc20::transferFromCall {
+    erc20::transferFromCall {
         from,
         to,
         amount: u(amount),
@@ -493,7 +456,7 @@ fn uni_unsigned() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::adjustCall>(),
+                sel::<probe::adjustCall>(),
                 vec![uni(
                     None,
                     vec![rule(Cond::GreaterThan, 0, word(u(100)), None)],
@@ -501,13 +464,13 @@ fn uni_unsigned() -> String {
             ),
             action(
                 TARGET,
-                sel::<Probe::shrinkCall>(),
+                sel::<probe::shrinkCall>(),
                 vec![uni(None, vec![rule(Cond::LessThan, 0, word(u(10)), None)])],
             ),
         ],
     );
-    let adjust = |delta| one(call0(TARGET, Probe::adjustCall { delta }.abi_encode()));
-    let shrink = |delta| one(call0(TARGET, Probe::shrinkCall { delta }.abi_encode()));
+    let adjust = |delta| one(call0(TARGET, probe::adjustCall { delta }.abi_encode()));
+    let shrink = |delta| one(call0(TARGET, probe::shrinkCall { delta }.abi_encode()));
     let int = |v: i64| alloy_primitives::I256::try_from(v).unwrap();
     let steps = Plan::new()
         .allow(adjust(int(101)), "adjust(101): 101 > 100")
@@ -531,18 +494,18 @@ fn uni_offsets() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::storeCall>(),
+                sel::<probe::storeCall>(),
                 vec![uni(None, vec![rule(Cond::Equal, 16, reference, None)])],
             ),
             action(
                 TARGET,
-                sel::<Probe::setFeeCall>(),
+                sel::<probe::setFeeCall>(),
                 vec![uni(None, vec![rule(Cond::Equal, 0, word(u(7)), None)])],
             ),
         ],
     );
-    let store = |a: U256, b: U256| Probe::storeCall { a, b }.abi_encode();
-    let fee = Probe::setFeeCall { fee: u(7) }.abi_encode();
+    let store = |a: U256, b: U256| probe::storeCall { a, b }.abi_encode();
+    let fee = probe::setFeeCall { fee: u(7) }.abi_encode();
     let fee_short = fee[..fee.len() - 1].to_vec();
     let fee_long = [fee.as_slice(), &[0xee; 5]].concat();
     let steps = Plan::new()
@@ -567,11 +530,11 @@ fn uni_in_range() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::setFeeCall>(),
+            sel::<probe::setFeeCall>(),
             vec![uni(None, vec![rule(Cond::InRange, 0, range, None)])],
         )],
     );
-    let fee = |fee: U256| one(call0(TARGET, Probe::setFeeCall { fee }.abi_encode()));
+    let fee = |fee: U256| one(call0(TARGET, probe::setFeeCall { fee }.abi_encode()));
     let steps = Plan::new()
         .deny(fee(u(99)), "99 is below min 100")
         .allow(fee(u(100)), "100 = min: inclusive")
@@ -594,7 +557,7 @@ fn uni_limited() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::spendCall>(),
+                sel::<probe::spendCall>(),
                 vec![uni(
                     None,
                     vec![rule(Cond::GreaterThanOrEqual, 0, any, Some(u(100)))],
@@ -602,7 +565,7 @@ fn uni_limited() -> String {
             ),
             action(
                 TARGET,
-                sel::<Probe::pourCall>(),
+                sel::<probe::pourCall>(),
                 vec![uni(
                     None,
                     vec![rule(Cond::GreaterThanOrEqual, 0, any, Some(U256::MAX))],
@@ -610,7 +573,7 @@ fn uni_limited() -> String {
             ),
             action(
                 TARGET,
-                sel::<Probe::markCall>(),
+                sel::<probe::markCall>(),
                 vec![uni(
                     None,
                     vec![rule(Cond::GreaterThanOrEqual, 0, any, Some(U256::ZERO))],
@@ -618,9 +581,9 @@ fn uni_limited() -> String {
             ),
         ],
     );
-    let spend = |a: U256| one(call0(TARGET, Probe::spendCall { amount: a }.abi_encode()));
-    let pour = |a: U256| one(call0(TARGET, Probe::pourCall { amount: a }.abi_encode()));
-    let mark = |a: U256| one(call0(TARGET, Probe::markCall { amount: a }.abi_encode()));
+    let spend = |a: U256| one(call0(TARGET, probe::spendCall { amount: a }.abi_encode()));
+    let pour = |a: U256| one(call0(TARGET, probe::pourCall { amount: a }.abi_encode()));
+    let mark = |a: U256| one(call0(TARGET, probe::markCall { amount: a }.abi_encode()));
     let steps = Plan::new()
         .allow(spend(u(60)), "spend(60): used 0 + 60 <= 100")
         .allow(spend(u(40)), "spend(40): used 60 + 40 = 100, the limit exactly")
@@ -649,28 +612,28 @@ fn value_and_usage() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::payCall>(),
+                sel::<probe::payCall>(),
                 vec![uni(
                     Some(100),
                     vec![rule(Cond::GreaterThanOrEqual, 0, any, None)],
                 )],
             ),
-            action(TARGET, sel::<Probe::fundCall>(), vec![value_limit(150)]),
-            action(TARGET, sel::<Probe::pingCall>(), vec![usage(3)]),
+            action(TARGET, sel::<probe::fundCall>(), vec![value_limit(150)]),
+            action(TARGET, sel::<probe::pingCall>(), vec![usage(3)]),
         ],
     );
     let pay = |v: u64| {
         one(call(
             TARGET,
             u(v),
-            Probe::payCall { memo: u(1) }.abi_encode(),
+            probe::payCall { memo: u(1) }.abi_encode(),
         ))
     };
     let fund = |v: u64| {
         one(call(
             TARGET,
             u(v),
-            Probe::fundCall { memo: u(1) }.abi_encode(),
+            probe::fundCall { memo: u(1) }.abi_encode(),
         ))
     };
     let steps = Plan::new()
@@ -703,9 +666,9 @@ fn value_and_usage() -> String {
 fn user_op_policies() -> String {
     let session = sdk(
         vec![usage(3), value_limit(100)],
-        vec![action(TARGET, sel::<Probe::fundCall>(), vec![Policy::Sudo])],
+        vec![action(TARGET, sel::<probe::fundCall>(), vec![Policy::Sudo])],
     );
-    let fund = |v: u64| call(TARGET, u(v), Probe::fundCall { memo: u(v) }.abi_encode());
+    let fund = |v: u64| call(TARGET, u(v), probe::fundCall { memo: u(v) }.abi_encode());
     let steps = Plan::new()
         .allow(Input::Batch(vec![fund(10), fund(20), fund(30)]), "a batch of 3 calls worth 60 wei: the user-op usage-limit counts 1 transaction, the user-op value-limit adds 60")
         .deny(Input::Batch(vec![fund(30), fund(11)]), "a batch worth 41 wei: the batch sum 60 + 41 > 100")
@@ -727,9 +690,9 @@ fn spending_per_action() -> String {
     let session = sdk(
         vec![],
         vec![
-            action(TOKEN_A, sel::<Erc20::approveCall>(), budget()),
-            action(TOKEN_A, sel::<Erc20::transferCall>(), budget()),
-            action(TOKEN_A, sel::<Erc20::transferFromCall>(), budget()),
+            action(TOKEN_A, sel::<erc20::approveCall>(), budget()),
+            action(TOKEN_A, sel::<erc20::transferCall>(), budget()),
+            action(TOKEN_A, sel::<erc20::transferFromCall>(), budget()),
         ],
     );
     let on_a = |data: Vec<u8>| one(call0(TOKEN_A, data));
@@ -757,29 +720,29 @@ fn spending_edges() -> String {
         vec![
             action(
                 TOKEN_A,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![spending(&[(TOKEN_A, 100)])],
             ),
             action(
                 TOKEN_B,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![spending(&[(TOKEN_A, 100)])],
             ),
             action(
                 TOKEN_C,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![spending(&[(TOKEN_C, 10), (TOKEN_C, 50)])],
             ),
             action(
                 TOKEN_D,
-                sel::<Erc20::burnCall>(),
+                sel::<erc20::burnCall>(),
                 vec![spending(&[(TOKEN_D, 100)])],
             ),
         ],
     );
     let mut dirty = transfer(BOB, u(1));
     dirty[4] = 0x01; // the first of the address word's 12 zero bytes
-    let burn = Erc20::burnCall { amount: u(0) }.abi_encode();
+    let burn = erc20::burnCall { amount: u(0) }.abi_encode();
     let steps = Plan::new()
         .deny(one(call0(TOKEN_A, dirty)), "transfer(bob, 1) with a non-zero high byte in the address word: abi.decode reverts")
         .deny(one(call(TOKEN_A, u(1), transfer(BOB, U256::ZERO))), "transfer(bob, 0) carrying 1 wei: any native value fails the policy")
@@ -812,7 +775,7 @@ fn time_frame_inclusive() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::pingCall>(),
+            sel::<probe::pingCall>(),
             vec![time_frame(until * 1000, after * 1000)],
         )],
     );
@@ -840,14 +803,14 @@ fn time_frame_unbounded_and_zero() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::pingCall>(),
+                sel::<probe::pingCall>(),
                 vec![time_frame(0, NOW * 1000)],
             ),
-            action(TARGET, sel::<Probe::pongCall>(), vec![time_frame(0, 0)]),
+            action(TARGET, sel::<probe::pongCall>(), vec![time_frame(0, 0)]),
         ],
     );
     let p = || one(call0(TARGET, ping()));
-    let pong = || one(call0(TARGET, Probe::pongCall {}.abi_encode()));
+    let pong = || one(call0(TARGET, probe::pongCall {}.abi_encode()));
     let steps = Plan::new()
         .at(NOW - 1)
         .deny(p(), "before validAfter")
@@ -874,11 +837,11 @@ fn time_frame_milliseconds() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::tickCall>(),
+            sel::<probe::tickCall>(),
             vec![time_frame((NOW + 10) * 1000 + 999, NOW * 1000 + 999)],
         )],
     );
-    let t = || one(call0(TARGET, Probe::tickCall {}.abi_encode()));
+    let t = || one(call0(TARGET, probe::tickCall {}.abi_encode()));
     let steps = Plan::new()
         .at(NOW - 1)
         .deny(t(), "second NOW - 1: before floor(validAfter / 1000)")
@@ -906,12 +869,12 @@ fn dispatch_fallback() -> String {
     let session = sdk(
         vec![],
         vec![
-            action(TARGET, sel::<Probe::claimCall>(), vec![]),
-            action(TARGET, sel::<Probe::syncCall>(), vec![usage(1)]),
+            action(TARGET, sel::<probe::claimCall>(), vec![]),
+            action(TARGET, sel::<probe::syncCall>(), vec![usage(1)]),
             fallback(Some(vec![usage(3)])),
         ],
     );
-    let sync = || one(call0(TARGET, Probe::syncCall {}.abi_encode()));
+    let sync = || one(call0(TARGET, probe::syncCall {}.abi_encode()));
     let steps = Plan::new()
         .allow(one(call0(TARGET, claim(1))), "claim has an action with \"policies\": [], so it goes to the fallback action: fallback usage 1 of 3")
         .allow(sync(), "sync has an action with a policy: its own usage-limit, 1 of 1; the fallback is not used")
@@ -932,7 +895,7 @@ fn dispatch_no_action() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::claimCall>(),
+            sel::<probe::claimCall>(),
             vec![Policy::Sudo],
         )],
     );
@@ -942,7 +905,7 @@ fn dispatch_no_action() -> String {
             "claim on the target: its sudo action",
         )
         .deny(
-            one(call0(TARGET, Probe::syncCall {}.abi_encode())),
+            one(call0(TARGET, probe::syncCall {}.abi_encode())),
             "sync on the target: no action and no fallback action (NoPoliciesSet)",
         )
         .deny(
@@ -979,13 +942,13 @@ fn dispatch_merge() -> String {
     let session = sdk(
         vec![],
         vec![
-            action(TARGET, sel::<Probe::claimCall>(), vec![usage(2)]),
-            action(TARGET, sel::<Probe::claimCall>(), vec![value_limit(100)]),
-            action(TARGET, sel::<Probe::syncCall>(), vec![usage(1), usage(3)]),
+            action(TARGET, sel::<probe::claimCall>(), vec![usage(2)]),
+            action(TARGET, sel::<probe::claimCall>(), vec![value_limit(100)]),
+            action(TARGET, sel::<probe::syncCall>(), vec![usage(1), usage(3)]),
         ],
     );
     let f = |v: u64| one(call(TARGET, u(v), claim(v)));
-    let sync = || one(call0(TARGET, Probe::syncCall {}.abi_encode()));
+    let sync = || one(call0(TARGET, probe::syncCall {}.abi_encode()));
     let steps = Plan::new()
         .allow(f(100), "claim with 100 wei: both actions' policies apply to (target, claim); usage 1 of 2, value 100 of 100")
         .deny(f(1), "claim with 1 wei: the second action's value-limit applies")
@@ -1010,7 +973,7 @@ fn state_deny_commits_nothing() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::claimCall>(),
+            sel::<probe::claimCall>(),
             vec![
                 usage(2),
                 value_limit(100),
@@ -1041,7 +1004,7 @@ fn state_batch_atomic() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::claimCall>(),
+                sel::<probe::claimCall>(),
                 vec![
                     usage(2),
                     uni(
@@ -1050,13 +1013,13 @@ fn state_batch_atomic() -> String {
                     ),
                 ],
             ),
-            action(TARGET, sel::<Probe::syncCall>(), vec![usage(1)]),
-            action(TARGET, sel::<Probe::pokeCall>(), vec![Policy::Sudo]),
+            action(TARGET, sel::<probe::syncCall>(), vec![usage(1)]),
+            action(TARGET, sel::<probe::pokeCall>(), vec![Policy::Sudo]),
         ],
     );
     let f = |x| call0(TARGET, claim(x));
-    let sync = || call0(TARGET, Probe::syncCall {}.abi_encode());
-    let poke = || call0(TARGET, Probe::pokeCall {}.abi_encode());
+    let sync = || call0(TARGET, probe::syncCall {}.abi_encode());
+    let poke = || call0(TARGET, probe::pokeCall {}.abi_encode());
     let steps = Plan::new()
         .deny(Input::Batch(vec![f(50), f(50), sync(), sync()]), "the last call exceeds sync's usage-limit 1: the whole batch is denied")
         .allow(Input::Batch(vec![f(50), f(50), sync()]), "claim usage 2 of 2, rule sum 100 of 100, sync 1 of 1, session usage 1 of 2: the denied batch committed none of these")
@@ -1082,7 +1045,7 @@ fn erc7579_decoding() -> String {
     let session = sdk(
         vec![],
         vec![
-            action(TARGET, sel::<Probe::claimCall>(), vec![usage(3)]),
+            action(TARGET, sel::<probe::claimCall>(), vec![usage(3)]),
             fallback(None),
         ],
     );
@@ -1119,26 +1082,22 @@ fn erc7579_decoding() -> String {
 }
 
 fn erc7579_account_calls() -> String {
-    let uninstall_sel = sel::<Erc7579Account::uninstallModuleCall>();
+    let uninstall_sel = sel::<erc7579::uninstallModuleCall>();
     let session = sdk(
         vec![],
         vec![
             action(ACCOUNT, uninstall_sel, vec![usage(1)]),
-            action(
-                ACCOUNT,
-                sel::<Erc7579Account::executeCall>(),
-                vec![Policy::Sudo],
-            ),
+            action(ACCOUNT, sel::<erc7579::executeCall>(), vec![Policy::Sudo]),
             fallback(None),
         ],
     );
-    let install = Erc7579Account::installModuleCall {
+    let install = erc7579::installModuleCall {
         moduleTypeId: u(2),
         module: MODULE,
         initData: Bytes::new(),
     }
     .abi_encode();
-    let uninstall = Erc7579Account::uninstallModuleCall {
+    let uninstall = erc7579::uninstallModuleCall {
         moduleTypeId: u(2),
         module: MODULE,
         deInitData: Bytes::new(),
@@ -1173,7 +1132,7 @@ fn arg_policy_or_not() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::sendCall>(),
+            sel::<probe::sendCall>(),
             vec![Policy::Arg {
                 value_limit_per_use: None,
                 expression,
@@ -1183,7 +1142,7 @@ fn arg_policy_or_not() -> String {
     let send = |to, amount| {
         one(call0(
             TARGET,
-            Probe::sendCall {
+            probe::sendCall {
                 to,
                 amount: u(amount),
             }
@@ -1218,7 +1177,7 @@ fn arg_policy_limited_under_not() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::spendCall>(),
+                sel::<probe::spendCall>(),
                 vec![Policy::Arg {
                     value_limit_per_use: None,
                     expression: not(limited()),
@@ -1226,7 +1185,7 @@ fn arg_policy_limited_under_not() -> String {
             ),
             action(
                 TARGET,
-                sel::<Probe::giveCall>(),
+                sel::<probe::giveCall>(),
                 vec![Policy::Arg {
                     value_limit_per_use: None,
                     expression: or(not(limited()), to_alice),
@@ -1237,13 +1196,13 @@ fn arg_policy_limited_under_not() -> String {
     let spend = |a| {
         one(call0(
             TARGET,
-            Probe::spendCall { amount: u(a) }.abi_encode(),
+            probe::spendCall { amount: u(a) }.abi_encode(),
         ))
     };
     let give = |a, to| {
         one(call0(
             TARGET,
-            Probe::giveCall { amount: u(a), to }.abi_encode(),
+            probe::giveCall { amount: u(a), to }.abi_encode(),
         ))
     };
     let steps = Plan::new()
@@ -1272,7 +1231,7 @@ fn equivalence_sdk() -> SdkSession {
         vec![
             action(
                 TOKEN_A,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![
                     spending(&[(TOKEN_A, 100)]),
                     time_frame((NOW + 1000) * 1000, NOW * 1000),
@@ -1280,7 +1239,7 @@ fn equivalence_sdk() -> SdkSession {
             ),
             action(
                 TARGET,
-                sel::<Probe::setFeeCall>(),
+                sel::<probe::setFeeCall>(),
                 vec![uni(
                     Some(10),
                     vec![
@@ -1291,7 +1250,7 @@ fn equivalence_sdk() -> SdkSession {
             ),
             action(
                 TARGET,
-                sel::<Probe::sendCall>(),
+                sel::<probe::sendCall>(),
                 vec![Policy::Arg {
                     value_limit_per_use: None,
                     expression: or(to_is(ALICE), not(to_is(CAROL))),
@@ -1299,10 +1258,10 @@ fn equivalence_sdk() -> SdkSession {
             ),
             action(
                 TARGET,
-                sel::<Probe::pingCall>(),
+                sel::<probe::pingCall>(),
                 vec![usage(2), value_limit(50)],
             ),
-            action(TARGET, sel::<Probe::syncCall>(), vec![]),
+            action(TARGET, sel::<probe::syncCall>(), vec![]),
             fallback(None),
         ],
     )
@@ -1353,7 +1312,7 @@ fn equivalence_onchain() -> OnChainSession {
         actions: vec![
             act(
                 TOKEN_A,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![
                     policy(SPENDING, (vec![TOKEN_A], vec![u(100)]).abi_encode_params()),
                     policy(TIME_FRAME, time_frame_init(NOW + 1000, NOW)),
@@ -1361,17 +1320,17 @@ fn equivalence_onchain() -> OnChainSession {
             ),
             act(
                 TARGET,
-                sel::<Probe::setFeeCall>(),
+                sel::<probe::setFeeCall>(),
                 vec![policy(UNI_ACTION, uni_config(10, &uni_rules).abi_encode())],
             ),
             act(
                 TARGET,
-                sel::<Probe::sendCall>(),
+                sel::<probe::sendCall>(),
                 vec![policy(ARG_POLICY, arg.abi_encode())],
             ),
             act(
                 TARGET,
-                sel::<Probe::pingCall>(),
+                sel::<probe::pingCall>(),
                 vec![
                     policy(USAGE_LIMIT, 2u128.to_be_bytes().to_vec()),
                     policy(VALUE_LIMIT, u(50).abi_encode()),
@@ -1427,8 +1386,8 @@ fn time_frame_init(valid_until: u64, valid_after: u64) -> Vec<u8> {
 }
 
 fn equivalence_steps() -> Vec<Step> {
-    let fee = |f: u64, v: u64| call(TARGET, u(v), Probe::setFeeCall { fee: u(f) }.abi_encode());
-    let send = |to| call0(TARGET, Probe::sendCall { to, amount: u(1) }.abi_encode());
+    let fee = |f: u64, v: u64| call(TARGET, u(v), probe::setFeeCall { fee: u(f) }.abi_encode());
+    let send = |to| call0(TARGET, probe::sendCall { to, amount: u(1) }.abi_encode());
     let p = |v: u64| call(TARGET, u(v), ping());
     Plan::new()
         .at(NOW - 1)
@@ -1444,7 +1403,7 @@ fn equivalence_steps() -> Vec<Step> {
         .deny(one(send(CAROL)), "send to carol: neither branch")
         .allow(Input::Batch(vec![p(25), p(25)]), "two pings worth 50 wei: ping usage 2 of 2, ping value 50 of 50; session value 60 of 1000")
         .deny(one(p(0)), "ping: usage 3 > 2")
-        .allow(one(call(TARGET, u(925), Probe::syncCall {}.abi_encode())), "sync has \"policies\": [] so the sudo fallback takes it; session value 985 of 1000")
+        .allow(one(call(TARGET, u(925), probe::syncCall {}.abi_encode())), "sync has \"policies\": [] so the sudo fallback takes it; session value 985 of 1000")
         .deny(one(call(OTHER, u(16), Vec::new())), "16 wei to another address: through the fallback, but session value 1001 > 1000")
         .allow(one(call(OTHER, u(15), Vec::new())), "15 wei: session value 1000 of 1000")
         .at(NOW + 1001)

@@ -1,14 +1,11 @@
 //! thirdweb sessions: load errors name their field, and an allowance verdict says when the next
 //! window opens.
 
+use crate::common::abi::erc20::transferCall;
 use alloy_primitives::{Address, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use serde_json::json;
 use sessiongate::{Call, Context, MemoryLedger, Reason, Session};
-
-sol! {
-    function transfer(address to, uint256 amount);
-}
 
 const TOKEN: Address = address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
 

@@ -1,47 +1,15 @@
 //! Every account kind's execute entry points, encoded with alloy `sol!` from the accounts' own
 //! signatures (not from the crate's decoders), and user operations in their JSON-RPC shapes.
-//! Shared by `account_scenarios.rs` and `account_roundtrip.rs`.
-
-#![allow(
-    dead_code,
-    reason = "two test crates include this module and each uses part of it"
-)]
 
 use alloy_primitives::{Address, B256, Bytes, U256, address, hex};
 use alloy_sol_types::sol_data::{self, Uint};
-use alloy_sol_types::{SolCall, SolType, SolValue, sol};
+use alloy_sol_types::{SolCall, SolType, SolValue};
 use serde_json::{Map, Value, json};
-use sessiongate::account::AccountKind;
+use sessiongate::account::{AccountKind, Unwrapped};
 
-mod erc7579 {
-    alloy_sol_types::sol! {
-        struct Execution { address target; uint256 value; bytes callData; }
-        function execute(bytes32 mode, bytes executionCalldata);
-    }
-}
-mod single {
-    alloy_sol_types::sol! { function execute(address dest, uint256 value, bytes func); }
-}
-mod v06 {
-    alloy_sol_types::sol! { function executeBatch(address[] dest, bytes[] func); }
-}
-mod arrays {
-    alloy_sol_types::sol! { function executeBatch(address[] dest, uint256[] value, bytes[] func); }
-}
-mod structs {
-    alloy_sol_types::sol! {
-        struct Call { address target; uint256 value; bytes data; }
-        function executeBatch(Call[] calls);
-        function execute(Call[] calls);
-    }
-}
-sol! {
-    function execute_ncC(address dest, uint256 value, bytes func);
-    function executeBatch_y6U(address[] dest, uint256[] value, bytes[] func);
-    function executeUserOp(address to, uint256 value, bytes data, uint8 operation);
-    function executeUserOpWithErrorString(address to, uint256 value, bytes data, uint8 operation);
-    function multiSend(bytes transactions);
-}
+use super::abi::biconomy_v2::{execute_ncCCall, executeBatch_y6UCall};
+use super::abi::safe::{executeUserOpCall, executeUserOpWithErrorStringCall, multiSendCall};
+use super::abi::{arrays, erc7579, single, structs, v06};
 
 /// MultiSendCallOnly 1.4.1, canonical deployment (safe-global/safe-deployments).
 pub const MULTI_SEND_CALL_ONLY: Address = address!("9641d764fc13c8B624c04430C7356C1C7C8102e2");
@@ -52,6 +20,21 @@ pub struct Owned {
     pub to: Address,
     pub value: U256,
     pub data: Vec<u8>,
+}
+
+/// The calls an unwrap result holds, owned; panics on anything else.
+pub fn owned(unwrapped: Unwrapped<'_>) -> Vec<Owned> {
+    match unwrapped {
+        Unwrapped::Calls(calls) => calls
+            .into_iter()
+            .map(|c| Owned {
+                to: c.to,
+                value: c.value,
+                data: c.data.to_vec(),
+            })
+            .collect(),
+        other => panic!("expected calls, got {other:?}"),
+    }
 }
 
 /// One execute entry point.
@@ -252,13 +235,14 @@ impl Function {
 fn bytes(data: &[u8]) -> Bytes {
     Bytes::copy_from_slice(data)
 }
-fn targets(calls: &[Owned]) -> Vec<Address> {
+/// The calls' targets, values and data, as parallel arrays.
+pub fn targets(calls: &[Owned]) -> Vec<Address> {
     calls.iter().map(|c| c.to).collect()
 }
-fn values(calls: &[Owned]) -> Vec<U256> {
+pub fn values(calls: &[Owned]) -> Vec<U256> {
     calls.iter().map(|c| c.value).collect()
 }
-fn datas(calls: &[Owned]) -> Vec<Bytes> {
+pub fn datas(calls: &[Owned]) -> Vec<Bytes> {
     calls.iter().map(|c| bytes(&c.data)).collect()
 }
 fn structs(calls: &[Owned]) -> Vec<structs::Call> {

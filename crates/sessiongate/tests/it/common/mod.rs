@@ -1,3 +1,4 @@
 //! What the test modules share.
 
+pub mod abi;
 pub mod account_encoding;
