@@ -5,6 +5,7 @@
 
 use crate::common::abi::erc20::transferFromCall;
 use crate::common::account_encoding::{Function, Gas, Owned, owned, user_op_v06, user_op_v07};
+use crate::common::context;
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::SolCall;
 use proptest::prelude::*;
@@ -38,11 +39,7 @@ fn sudo_session(targets: &[Address]) -> Session {
 }
 
 fn ctx(account: Option<Address>) -> Context {
-    Context {
-        now: NOW,
-        chain_id: 1,
-        account,
-    }
+    context(NOW, account)
 }
 
 fn describe(verdict: &Verdict<'_>) -> String {

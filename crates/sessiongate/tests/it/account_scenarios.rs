@@ -12,9 +12,9 @@ use crate::common::abi::erc20::transferCall;
 use crate::common::account_encoding::{
     Function, Gas, MULTI_SEND_CALL_ONLY, Owned, batch_arrays_raw, batch_v06_raw, batch_y6u_raw,
     erc7579_execute, executions, multi_send, packed_single, packed_transaction,
-    packed_transactions, safe_delegatecall, safe_operation, two_pow_64, user_op_v06, user_op_v07,
-    with_word, word_at,
+    packed_transactions, safe_delegatecall, safe_operation, user_op_v06, user_op_v07,
 };
+use crate::common::{repo, two_pow, with_word, word_at};
 use alloy_primitives::{Address, Bytes, U256, address};
 use alloy_sol_types::SolCall;
 use serde_json::{Value, json};
@@ -315,7 +315,7 @@ fn erc7579_malformed(plan: &mut Plan) {
         "the batch's array offset points past the end of the execution calldata",
     );
     plan.deny_calldata(
-        with_word(batch.clone(), 132, two_pow_64()),
+        with_word(batch.clone(), 132, two_pow(64)),
         &unwrap_reason("batch array length at byte 132 is 2^64 or more"),
         "a batch length of 2^64: solady's decodeBatch reverts on lengths of 2^64 or more",
     );
@@ -369,7 +369,7 @@ fn abi_malformed(kind: AccountKind, batch: Function, plan: &mut Plan) {
         "the first array's offset points past the end of the calldata",
     );
     plan.deny_calldata(
-        with_word(calldata.clone(), length_at, two_pow_64()),
+        with_word(calldata.clone(), length_at, two_pow(64)),
         &invalid,
         "the first array's length is 2^64",
     );
@@ -453,7 +453,7 @@ fn safe_malformed(plan: &mut Plan) {
         "the data offset points past the end of the calldata",
     );
     plan.deny_calldata(
-        with_word(calldata.clone(), length_at, two_pow_64()),
+        with_word(calldata.clone(), length_at, two_pow(64)),
         &invalid,
         "the data length is 2^64",
     );
@@ -801,11 +801,11 @@ fn generated() -> Vec<Generated> {
 }
 
 fn scenario_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/accounts")
+    repo("tests/scenarios/accounts")
 }
 
 fn fixture_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sessiongate-cli/tests/fixtures")
+    repo("crates/sessiongate-cli/tests/fixtures")
 }
 
 /// Writes the files when `UPDATE_SCENARIOS=1`, then asserts the committed ones equal them.

@@ -11,8 +11,9 @@ use crate::common::abi::safe::{
 use crate::common::abi::{account_execute, arrays, v06};
 use crate::common::account_encoding::{
     Function, MULTI_SEND_CALL_ONLY, Owned, datas, erc7579_execute, executions, multi_send, owned,
-    packed_single, packed_transactions, targets, two_pow_64, values,
+    packed_single, packed_transactions, targets, values,
 };
+use crate::common::{set_word, two_pow};
 use alloy_primitives::{Address, B256, Bytes, U256, address};
 use alloy_sol_types::SolCall;
 use proptest::prelude::*;
@@ -342,10 +343,6 @@ fn trailing_bytes_are_ignored() {
 
 // ---- malformed ERC-7579 --------------------------------------------------------------------
 
-fn set_word(buf: &mut [u8], at: usize, word: U256) {
-    buf[at..at + 32].copy_from_slice(&word.to_be_bytes::<32>());
-}
-
 fn err_7579(calldata: &[u8]) -> UnwrapError {
     unwrap(AccountKind::Erc7579, calldata).unwrap_err()
 }
@@ -422,7 +419,7 @@ fn execution_offset_and_length_are_bounded() {
         }
     ));
     let mut huge = calldata.clone();
-    set_word(&mut huge, 36, two_pow_64());
+    set_word(&mut huge, 36, two_pow(64));
     assert_eq!(
         err_7579(&huge),
         UnwrapError::WordTooLarge {
@@ -430,7 +427,7 @@ fn execution_offset_and_length_are_bounded() {
             at: 36
         }
     );
-    for len in [two_pow_64(), U256::MAX] {
+    for len in [two_pow(64), U256::MAX] {
         let mut long = calldata.clone();
         set_word(&mut long, 68, len);
         assert_eq!(
@@ -485,7 +482,7 @@ fn batch_bounds_follow_solady() {
             ..
         }
     ));
-    for len in [two_pow_64(), U256::MAX] {
+    for len in [two_pow(64), U256::MAX] {
         let overflow = edited_batch(&calls, |e| set_word(e, 32, len));
         assert_eq!(
             err_7579(&overflow),
@@ -511,7 +508,7 @@ fn batch_bounds_follow_solady() {
             ..
         }
     ));
-    let huge = edited_batch(&calls, |e| set_word(e, 64, two_pow_64()));
+    let huge = edited_batch(&calls, |e| set_word(e, 64, two_pow(64)));
     assert_eq!(
         err_7579(&huge),
         UnwrapError::WordTooLarge {
@@ -533,7 +530,7 @@ fn batch_bounds_follow_solady() {
 fn batch_item_lengths_are_bounded() {
     let one = &sample()[..1];
     // One item: pointer table at 64, item head at 96, callData length word at 96 + 96.
-    for len in [two_pow_64(), U256::MAX] {
+    for len in [two_pow(64), U256::MAX] {
         let overflow = edited_batch(one, |e| set_word(e, 192, len));
         assert_eq!(
             err_7579(&overflow),
@@ -554,7 +551,7 @@ fn batch_item_lengths_are_bounded() {
             ..
         }
     ));
-    let offset = edited_batch(one, |e| set_word(e, 96 + 64, two_pow_64()));
+    let offset = edited_batch(one, |e| set_word(e, 96 + 64, two_pow(64)));
     assert_eq!(
         err_7579(&offset),
         UnwrapError::WordTooLarge {
@@ -866,7 +863,7 @@ proptest! {
     fn word_sized_mutations_never_panic(
         which in any::<proptest::sample::Index>(),
         word in any::<proptest::sample::Index>(),
-        value in prop_oneof![Just(U256::MAX), Just(two_pow_64()), (0u64..4096).prop_map(U256::from)],
+        value in prop_oneof![Just(U256::MAX), Just(two_pow(64)), (0u64..4096).prop_map(U256::from)],
     ) {
         let (kind, _, _, _, encode) = FUNCTIONS[which.index(FUNCTIONS.len())];
         let mut calldata = encode(&sample());

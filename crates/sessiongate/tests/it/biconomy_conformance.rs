@@ -7,6 +7,7 @@
 //! CLI can run them (`sessiongate test tests/scenarios/biconomy`); `UPDATE_SCENARIOS=1`
 //! regenerates them, and otherwise they must equal what this test generates.
 
+use crate::common::{json_files, repo};
 use alloy_primitives::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -28,19 +29,8 @@ struct Neutral {
     steps: Vec<Value>,
 }
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn files() -> Vec<PathBuf> {
-    let dir = root().join("conformance/biconomy");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.expect("readable entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
+    json_files(&repo("conformance/biconomy"))
 }
 
 fn neutral(path: &Path) -> Neutral {
@@ -188,7 +178,7 @@ fn the_readable_form_encodes_to_the_exact_session_key_data() {
 }
 
 fn generated_dir() -> PathBuf {
-    root().join("tests/scenarios/biconomy/conformance")
+    repo("tests/scenarios/biconomy/conformance")
 }
 
 /// The scenario file the CLI runs for one conformance file.
@@ -238,7 +228,7 @@ fn committed_cli_scenarios_equal_the_generated_ones() {
 /// The packed form of a document round-trips through the JSON shape.
 #[test]
 fn packed_form_of_a_readable_document_loads_the_same() {
-    let file = neutral(&root().join("conformance/biconomy/abi-realistic-003.json"));
+    let file = neutral(&repo("conformance/biconomy/abi-realistic-003.json"));
     let leaf = readable_leaf(&file).expect("readable");
     let doc: AbiSvmDocument = serde_json::from_value(json!({
         "format": "biconomy-abi-svm", "sessions": [leaf]

@@ -1,6 +1,7 @@
 //! End-to-end behaviour of evaluation over a small USDC session.
 
 use crate::common::abi::erc20::{approveCall, transferCall};
+use crate::common::context;
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::SolCall;
 use sessiongate::{Call, Context, MemoryLedger, Reason, Session};
@@ -31,11 +32,7 @@ fn session() -> Session {
 }
 
 fn ctx(now: u64) -> Context {
-    Context {
-        now,
-        chain_id: 1,
-        account: Some(ACCOUNT),
-    }
+    context(now, Some(ACCOUNT))
 }
 
 fn pay(amount: u64) -> Vec<u8> {

@@ -11,6 +11,7 @@ use crate::common::abi::uniswap_v2::swapExactTokensForTokensCall;
 use crate::common::account_encoding::{
     Function, Owned, erc7579_execute, packed_single, user_op_v07,
 };
+use crate::common::{context, hex};
 use alloy_primitives::{Address, Bytes, U256, address};
 use alloy_sol_types::SolCall;
 use proptest::prelude::*;
@@ -31,11 +32,7 @@ const MULTICALL3: Address = address!("ca11bde05977b3631167028862be2a173976ca11")
 const ETH: u128 = 1_000_000_000_000_000_000;
 
 fn ctx() -> Context {
-    Context {
-        now: 1_000,
-        chain_id: 1,
-        account: Some(ACCOUNT),
-    }
+    context(1_000, Some(ACCOUNT))
 }
 
 fn load(doc: serde_json::Value) -> Session {
@@ -748,15 +745,12 @@ fn step(
 fn call_json(to: Address, value: U256, data: &[u8]) -> (&'static str, serde_json::Value) {
     (
         "call",
-        json!({ "to": to.to_string(), "value": value.to_string(), "data": format!("0x{}", alloy_primitives::hex::encode(data)) }),
+        json!({ "to": to.to_string(), "value": value.to_string(), "data": hex(data) }),
     )
 }
 
 fn account_json(data: &[u8]) -> (&'static str, serde_json::Value) {
-    (
-        "account_calldata",
-        json!(format!("0x{}", alloy_primitives::hex::encode(data))),
-    )
+    ("account_calldata", json!(hex(data)))
 }
 
 fn quantifier_scenarios() -> Vec<(&'static str, serde_json::Value)> {
@@ -880,7 +874,7 @@ fn self_call_scenarios() -> Vec<(&'static str, serde_json::Value)> {
 }
 
 fn scenario_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/fail-closed")
+    crate::common::repo("tests/scenarios/fail-closed")
 }
 
 /// The files are rewritten with `UPDATE_SCENARIOS=1`; otherwise each must equal what this

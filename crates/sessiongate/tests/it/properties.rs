@@ -3,6 +3,7 @@
 //! panics, and documents survive a serde round trip.
 
 use crate::common::abi::erc20::{approveCall, burnCall, mintCall, transferCall, transferFromCall};
+use crate::common::hex;
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::SolCall;
 use proptest::prelude::*;
@@ -77,7 +78,7 @@ impl SelectorChoice {
     fn text(self) -> String {
         match self {
             Self::Signature(i) => SIGNATURES[i].0.into(),
-            Self::Hex(i) => format!("0x{}", alloy_primitives::hex::encode(SIGNATURES[i].1)),
+            Self::Hex(i) => hex(&SIGNATURES[i].1),
             Self::Native => "native".into(),
             Self::Any => "*".into(),
         }

@@ -22,6 +22,7 @@ use crate::common::abi::payroll::batchTransferCall;
 use crate::common::abi::uniswap_v2::swapExactTokensForTokensCall;
 use crate::common::abi::weth::{depositCall, withdrawCall};
 use crate::common::abi::{multicall_deadline, multicall_plain, router01, router02, single};
+use crate::common::{self, hex, two_pow, with_word, word_at};
 use alloy_primitives::aliases::{U24, U160};
 use alloy_primitives::{Address, B256, Bytes, U256, address, keccak256};
 use alloy_sol_types::SolCall;
@@ -30,7 +31,7 @@ use serde_json::{Value, json};
 use sessiongate::document::Quantity;
 use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
-use sessiongate::{Context, MemoryLedger, Session, Transaction};
+use sessiongate::{MemoryLedger, Session, Transaction};
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -151,10 +152,6 @@ fn milli(m: u64) -> U256 {
     units(m, 15)
 }
 
-fn two_pow(n: usize) -> U256 {
-    U256::from(1u8) << n
-}
-
 // ---- calldata -------------------------------------------------------------------------------
 
 /// A call as the generator builds it.
@@ -187,16 +184,6 @@ impl Tx {
             ..CallDocument::default()
         }
     }
-}
-
-fn with_word(mut data: Vec<u8>, at: usize, word: U256) -> Vec<u8> {
-    data[at..at + 32].copy_from_slice(&word.to_be_bytes::<32>());
-    data
-}
-
-/// The word at byte `at` of the calldata, as a position.
-fn word_at(data: &[u8], at: usize) -> usize {
-    usize::try_from(U256::from_be_slice(&data[at..at + 32])).unwrap()
 }
 
 /// Sets the first of an address word's 12 zero bytes.
@@ -416,10 +403,6 @@ fn namehash(name: &str) -> B256 {
     name.rsplit('.').fold(B256::ZERO, |node, label| {
         keccak256([node.as_slice(), keccak256(label).as_slice()].concat())
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    format!("0x{}", alloy_primitives::hex::encode(bytes))
 }
 
 // ---- session documents ----------------------------------------------------------------------
@@ -2928,16 +2911,12 @@ fn examples() -> Vec<Example> {
     vec![uniswap_v3_swap(), payroll_batch(), multicall_swap()]
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn scenario_dir() -> PathBuf {
-    repo().join("tests/scenarios/rules")
+    common::repo("tests/scenarios/rules")
 }
 
 fn example_dir(example: &Example) -> PathBuf {
-    repo().join("examples").join(example.dir)
+    common::repo("examples").join(example.dir)
 }
 
 /// Writes the files when `UPDATE_SCENARIOS=1`, then asserts the committed ones equal them and
@@ -3203,11 +3182,7 @@ fn example_transactions_get_their_verdict_for_their_reason() {
                 continue;
             }
         };
-        let ctx = Context {
-            now: example.now(),
-            chain_id: 1,
-            account: Some(ACCOUNT),
-        };
+        let ctx = common::context(example.now(), Some(ACCOUNT));
         for tx in &example.txs {
             let parsed = Transaction::from_json(&tx.text()).unwrap();
             let verdict = session.explain(&parsed.as_calls(), &MemoryLedger::new(), &ctx);

@@ -4,11 +4,12 @@
 //! keep no cumulative state, the same intent without the 300 total.
 
 use crate::common::abi::erc20::{approveCall, transferCall};
+use crate::common::context;
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sessiongate::{Call, Context, MemoryLedger, Session};
+use sessiongate::{Call, MemoryLedger, Session};
 
 const USDC: Address = address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
 const OTHER_TOKEN: Address = address!("dAC17F958D2ee523a2206206994597C13D831ec7");
@@ -174,11 +175,7 @@ fn agree(sessions: &[(&str, Session)], steps: &[Step]) -> Result<(), TestCaseErr
             value: U256::from(step.value),
             data: &data,
         };
-        let ctx = Context {
-            now: step.now,
-            chain_id: 1,
-            account: Some(ACCOUNT),
-        };
+        let ctx = context(step.now, Some(ACCOUNT));
         let verdicts: Vec<_> = sessions
             .iter()
             .zip(&ledgers)
@@ -237,7 +234,7 @@ proptest! {
         for step in &steps {
             let data = calldata(step);
             let call = Call { to: step.token, value: U256::from(step.value), data: &data };
-            let ctx = Context { now: step.now, chain_id: 1, account: Some(ACCOUNT) };
+            let ctx = context(step.now, Some(ACCOUNT));
             let verdicts: Vec<_> = sessions.iter().zip(&ledgers)
                 .map(|((_, s), l)| s.check(&[call], l, &ctx))
                 .collect();

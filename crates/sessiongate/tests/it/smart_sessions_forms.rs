@@ -6,11 +6,12 @@ use crate::common::abi::erc20::{approveCall, transferCall, transferFromCall};
 use crate::common::abi::smart_sessions::{
     Condition, LimitUsage, ParamRule, UniActionConfig, UniParamRules,
 };
+use crate::common::{context, hex};
 use alloy_primitives::{Address, B256, Bytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sessiongate::{Call, Context, MemoryLedger, Session};
+use sessiongate::{Call, MemoryLedger, Session};
 
 const SUDO: Address = address!("0000000000FEEc8D74e3143fBaBbca515358d869");
 const UNI: Address = address!("0000000000714Cf48FcF88A0bFBa70d313415032");
@@ -144,10 +145,7 @@ impl A {
     fn target_selector(&self) -> (Address, String) {
         match self.selector {
             3 => (Address::with_last_byte(1), "0x00000001".into()),
-            s => (
-                TOKENS[self.token],
-                format!("0x{}", alloy_primitives::hex::encode(SELECTORS[s])),
-            ),
+            s => (TOKENS[self.token], hex(&SELECTORS[s])),
         }
     }
 }
@@ -271,7 +269,7 @@ proptest! {
         for (token, function, amount, value, now, to_self) in steps {
             let data = calldata(function, amount, to_self);
             let call = Call { to: TOKENS[token], value: U256::from(value), data: &data };
-            let ctx = Context { now, chain_id: 1, account: Some(ACCOUNT) };
+            let ctx = context(now, Some(ACCOUNT));
             let va = a.check(&[call], &ledger_a, &ctx);
             let vb = b.check(&[call], &ledger_b, &ctx);
             prop_assert_eq!(va.decision, vb.decision, "{} / {}", va, vb);

@@ -9,13 +9,14 @@ use crate::common::abi::smart_sessions::{
     UniParamRules,
 };
 use crate::common::abi::{erc20, probe};
+use crate::common::{repo, set_word};
 use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue};
 use serde::Serialize;
 use sessiongate::document::Quantity;
 use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::{env, fs};
 
@@ -1037,10 +1038,6 @@ fn state_batch_atomic() -> String {
 
 // ---- 7. ERC-7579 execute ---------------------------------------------------------------------
 
-fn set_word(data: &mut [u8], at: usize, value: U256) {
-    data[at..at + 32].copy_from_slice(&value.to_be_bytes::<32>());
-}
-
 fn erc7579_decoding() -> String {
     let session = sdk(
         vec![],
@@ -1469,7 +1466,7 @@ fn scenarios() -> Vec<(&'static str, String)> {
 }
 
 fn folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/smart-sessions")
+    repo("tests/scenarios/smart-sessions")
 }
 
 /// The generated files; with `UPDATE_SCENARIOS=1` written once, before any test reads them.

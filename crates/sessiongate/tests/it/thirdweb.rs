@@ -2,6 +2,7 @@
 //! window opens.
 
 use crate::common::abi::erc20::transferCall;
+use crate::common::context;
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::SolCall;
 use serde_json::json;
@@ -46,11 +47,7 @@ fn an_exhausted_allowance_says_when_it_resets() {
         value: U256::ZERO,
         data: &data,
     };
-    let ctx = Context {
-        now: 7_200 + 100,
-        chain_id: 1,
-        account: None,
-    };
+    let ctx = context(7_200 + 100, None);
     let mut ledger = MemoryLedger::new();
     let first = session.check(&[call], &ledger, &ctx);
     assert!(first.is_allow(), "{first}");

@@ -4,6 +4,7 @@
 use crate::common::abi::account_factory::createAccountCall;
 use crate::common::abi::erc20::transferCall;
 use crate::common::abi::erc7579::executeCall;
+use crate::common::hex;
 use alloy_primitives::{Address, B256, Bytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue};
 use proptest::prelude::*;
@@ -40,10 +41,6 @@ fn factory_data() -> Bytes {
     }
     .abi_encode()
     .into()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    Bytes::copy_from_slice(bytes).to_string()
 }
 
 fn init_code() -> Vec<u8> {

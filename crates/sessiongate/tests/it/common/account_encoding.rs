@@ -343,22 +343,6 @@ pub fn batch_y6u_raw(dest: Vec<Address>, value: Vec<U256>, func: Vec<Bytes>) -> 
     executeBatch_y6UCall::new((dest, value, func)).abi_encode()
 }
 
-/// The calldata with the 32-byte word at byte `at` replaced.
-pub fn with_word(mut calldata: Vec<u8>, at: usize, word: U256) -> Vec<u8> {
-    calldata[at..at + 32].copy_from_slice(&word.to_be_bytes::<32>());
-    calldata
-}
-
-/// The word at byte `at`, as a position.
-pub fn word_at(calldata: &[u8], at: usize) -> usize {
-    usize::try_from(U256::from_be_slice(&calldata[at..at + 32])).unwrap()
-}
-
-/// 2^64: the smallest offset or length Solidity's decoder refuses outright.
-pub fn two_pow_64() -> U256 {
-    U256::from(1) << 64
-}
-
 // ---- user operations ----------------------------------------------------------------------
 
 /// The gas fields and paymaster of a user operation, in numbers.
