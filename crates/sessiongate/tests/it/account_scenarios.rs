@@ -14,6 +14,7 @@ use crate::common::account_encoding::{
     erc7579_execute, executions, multi_send, packed_single, packed_transaction,
     packed_transactions, safe_delegatecall, safe_operation, user_op_v06, user_op_v07,
 };
+use crate::common::generated_files::{assert_only, pretty_json, sync};
 use crate::common::{repo, two_pow, with_word, word_at};
 use alloy_primitives::{Address, Bytes, U256, address};
 use alloy_sol_types::SolCall;
@@ -22,8 +23,7 @@ use sessiongate::account::AccountKind;
 use sessiongate::document::Quantity;
 use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
-use std::path::{Path, PathBuf};
-use std::{env, fs};
+use std::path::PathBuf;
 
 const ACCOUNT: Address = address!("acc7000000000000000000000000000000000001");
 const USDC: Address = address!("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
@@ -210,11 +210,9 @@ fn file(
         chain_id: Some(1),
         steps: plan.steps,
     };
-    let mut text = serde_json::to_string_pretty(&scenario).unwrap();
-    text.push('\n');
     Generated {
         name: name.to_owned(),
-        text,
+        text: pretty_json(&scenario),
         reasons: plan.reasons,
     }
 }
@@ -752,11 +750,6 @@ fn smart_sessions_user_ops(permit: bool, with_policy: bool) -> Generated {
 
 /// Fixtures for `crates/sessiongate-cli/tests/user_op.rs`: the user-op session and three ops.
 fn cli_fixtures() -> Vec<(String, String)> {
-    let pretty = |v: &Value| {
-        let mut text = serde_json::to_string_pretty(v).unwrap();
-        text.push('\n');
-        text
-    };
     let with_pm = |pm| Gas {
         paymaster: paymaster(pm, 30_000, 20_000),
         ..Gas::default()
@@ -767,18 +760,18 @@ fn cli_fixtures() -> Vec<(String, String)> {
         json!({ "type": "user_op_gas", "max_gas": MAX_GAS.to_string(), "max_cost": MAX_COST.to_string() }),
     ]);
     vec![
-        ("user-op-session.json".into(), pretty(&session)),
+        ("user-op-session.json".into(), pretty_json(&session)),
         (
             "user-op-v07-allowed.json".into(),
-            pretty(&user_op_v07(ACCOUNT, 1, &batch, &with_pm(PAYMASTER))),
+            pretty_json(&user_op_v07(ACCOUNT, 1, &batch, &with_pm(PAYMASTER))),
         ),
         (
             "user-op-v07-other-paymaster.json".into(),
-            pretty(&user_op_v07(ACCOUNT, 1, &batch, &with_pm(OTHER_PAYMASTER))),
+            pretty_json(&user_op_v07(ACCOUNT, 1, &batch, &with_pm(OTHER_PAYMASTER))),
         ),
         (
             "user-op-v06-allowed.json".into(),
-            pretty(&user_op_v06(
+            pretty_json(&user_op_v06(
                 ACCOUNT,
                 1,
                 &Function::Execute.encode(&[pay(50)]),
@@ -808,42 +801,11 @@ fn fixture_dir() -> PathBuf {
     repo("crates/sessiongate-cli/tests/fixtures")
 }
 
-/// Writes the files when `UPDATE_SCENARIOS=1`, then asserts the committed ones equal them.
-fn sync(dir: &Path, files: &[(String, String)]) {
-    if env::var("UPDATE_SCENARIOS").is_ok_and(|v| v == "1") {
-        fs::create_dir_all(dir).unwrap();
-        for (name, text) in files {
-            fs::write(dir.join(name), text).unwrap();
-        }
-    }
-    for (name, text) in files {
-        let path = dir.join(name);
-        let committed = fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", path.display()));
-        assert!(
-            committed == *text,
-            "{} differs from its generator; run with UPDATE_SCENARIOS=1",
-            path.display()
-        );
-    }
-}
-
 #[test]
 fn files_match_the_generator() {
     let files: Vec<(String, String)> = generated().into_iter().map(|g| (g.name, g.text)).collect();
     sync(&scenario_dir(), &files);
-    let mut on_disk: Vec<String> = fs::read_dir(scenario_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    on_disk.sort();
-    let mut names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
-    names.sort();
-    assert_eq!(
-        on_disk, names,
-        "every file in the folder comes from the generator"
-    );
+    assert_only(&scenario_dir(), &files, ".json");
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! CLI can run them (`sessiongate test tests/scenarios/biconomy`); `UPDATE_SCENARIOS=1`
 //! regenerates them, and otherwise they must equal what this test generates.
 
+use crate::common::generated_files::{assert_only, pretty_json, sync};
 use crate::common::{json_files, repo};
 use alloy_primitives::Bytes;
 use serde::Deserialize;
@@ -183,46 +184,18 @@ fn generated_dir() -> PathBuf {
 
 /// The scenario file the CLI runs for one conformance file.
 fn generated(file: &Neutral) -> String {
-    let scenario = scenario(file, packed_leaf(file));
-    let mut text = serde_json::to_string_pretty(&scenario).expect("serializes");
-    text.push('\n');
-    text
+    pretty_json(&scenario(file, packed_leaf(file)))
 }
 
 #[test]
 fn committed_cli_scenarios_equal_the_generated_ones() {
-    let update = std::env::var_os("UPDATE_SCENARIOS").is_some_and(|v| v == "1");
     let dir = generated_dir();
-    if update {
-        fs::create_dir_all(&dir).expect("create the scenario folder");
-    }
-    let mut names = Vec::new();
-    for path in files() {
-        let name = file_name(&path);
-        let text = generated(&neutral(&path));
-        let target = dir.join(&name);
-        if update {
-            fs::write(&target, &text).expect("write the scenario");
-        }
-        let committed = fs::read_to_string(&target)
-            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", target.display()));
-        assert_eq!(
-            committed, text,
-            "{name} is stale; run with UPDATE_SCENARIOS=1"
-        );
-        names.push(name);
-    }
-    let mut committed: Vec<String> = fs::read_dir(&dir)
-        .expect("the scenario folder")
-        .map(|e| file_name(&e.expect("entry").path()))
+    let files: Vec<(String, String)> = files()
+        .iter()
+        .map(|path| (file_name(path), generated(&neutral(path))))
         .collect();
-    committed.sort();
-    assert_eq!(
-        committed,
-        names,
-        "files in {} without a source",
-        dir.display()
-    );
+    sync(&dir, &files);
+    assert_only(&dir, &files, "");
 }
 
 /// The packed form of a document round-trips through the JSON shape.

@@ -11,6 +11,7 @@ use crate::common::abi::uniswap_v2::swapExactTokensForTokensCall;
 use crate::common::account_encoding::{
     Function, Owned, erc7579_execute, packed_single, user_op_v07,
 };
+use crate::common::generated_files::{pretty_json, sync};
 use crate::common::{context, hex};
 use alloy_primitives::{Address, Bytes, U256, address};
 use alloy_sol_types::SolCall;
@@ -882,24 +883,14 @@ fn scenario_dir() -> std::path::PathBuf {
 #[test]
 fn fail_closed_scenarios_are_current_and_pass() {
     let dir = scenario_dir();
-    let update = std::env::var("UPDATE_SCENARIOS").is_ok_and(|v| v == "1");
-    for (name, scenario) in quantifier_scenarios()
+    let files: Vec<(&str, String)> = quantifier_scenarios()
         .into_iter()
         .chain(self_call_scenarios())
-    {
-        let text = serde_json::to_string_pretty(&scenario).unwrap() + "\n";
-        let path = dir.join(name);
-        if update {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &text).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", path.display()));
-        assert!(
-            committed == text,
-            "{name} differs from its generator; run with UPDATE_SCENARIOS=1"
-        );
-        let outcomes = sessiongate::scenario::Scenario::from_json(&committed)
+        .map(|(name, scenario)| (name, pretty_json(&scenario)))
+        .collect();
+    sync(&dir, &files);
+    for (name, text) in &files {
+        let outcomes = sessiongate::scenario::Scenario::from_json(text)
             .unwrap()
             .run()
             .unwrap();

@@ -22,6 +22,7 @@ use crate::common::abi::payroll::batchTransferCall;
 use crate::common::abi::uniswap_v2::swapExactTokensForTokensCall;
 use crate::common::abi::weth::{depositCall, withdrawCall};
 use crate::common::abi::{multicall_deadline, multicall_plain, router01, router02, single};
+use crate::common::generated_files::{assert_only, pretty_json, sync};
 use crate::common::{self, hex, two_pow, with_word, word_at};
 use alloy_primitives::aliases::{U24, U160};
 use alloy_primitives::{Address, B256, Bytes, U256, address, keccak256};
@@ -32,8 +33,7 @@ use sessiongate::document::Quantity;
 use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
 use sessiongate::{MemoryLedger, Session, Transaction};
-use std::path::{Path, PathBuf};
-use std::{env, fs};
+use std::path::PathBuf;
 
 // ---- ABI ------------------------------------------------------------------------------------
 
@@ -713,9 +713,7 @@ impl Serialize for Ordered<'_> {
 }
 
 fn pretty(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(&Ordered(value)).unwrap();
-    text.push('\n');
-    text
+    pretty_json(&Ordered(value))
 }
 
 // ---- paths-tuple.json -----------------------------------------------------------------------
@@ -2919,49 +2917,17 @@ fn example_dir(example: &Example) -> PathBuf {
     common::repo("examples").join(example.dir)
 }
 
-/// Writes the files when `UPDATE_SCENARIOS=1`, then asserts the committed ones equal them and
-/// that the folder holds no other file.
-fn sync(dir: &Path, files: &[(String, String)], extension: &str) {
-    if env::var("UPDATE_SCENARIOS").is_ok_and(|v| v == "1") {
-        fs::create_dir_all(dir).unwrap();
-        for (name, text) in files {
-            fs::write(dir.join(name), text).unwrap();
-        }
-    }
-    for (name, text) in files {
-        let path = dir.join(name);
-        let committed = fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", path.display()));
-        assert!(
-            committed == *text,
-            "{} differs from its generator; run with UPDATE_SCENARIOS=1",
-            path.display()
-        );
-    }
-    let mut on_disk: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(extension))
-        .collect();
-    on_disk.sort();
-    let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    names.sort();
-    assert_eq!(
-        on_disk,
-        names,
-        "{}: every file comes from the generator",
-        dir.display()
-    );
-}
-
 // Writing comes first and asserts nothing about verdicts: the files are written even while the
 // engine does not yet support what they show.
 #[test]
 fn files_match_the_generator() {
     let files: Vec<(String, String)> = rule_files().into_iter().map(|g| (g.name, g.text)).collect();
-    sync(&scenario_dir(), &files, ".json");
+    sync(&scenario_dir(), &files);
+    assert_only(&scenario_dir(), &files, ".json");
     for example in examples() {
-        sync(&example_dir(&example), &example.files(), "");
+        let (dir, files) = (example_dir(&example), example.files());
+        sync(&dir, &files);
+        assert_only(&dir, &files, "");
     }
 }
 

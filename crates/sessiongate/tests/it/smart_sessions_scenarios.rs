@@ -9,6 +9,7 @@ use crate::common::abi::smart_sessions::{
     UniParamRules,
 };
 use crate::common::abi::{erc20, probe};
+use crate::common::generated_files::{self, assert_current, assert_only, pretty_json, write};
 use crate::common::{repo, set_word};
 use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
 use alloy_sol_types::{SolCall, SolValue};
@@ -18,7 +19,6 @@ use sessiongate::scenario::{Expect, Scenario, Step};
 use sessiongate::transaction::CallDocument;
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::{env, fs};
 
 const ACCOUNT: Address = address!("0xacc0000000000000000000000000000000000001");
 const TARGET: Address = address!("0xc0de000000000000000000000000000000000001");
@@ -360,9 +360,7 @@ fn file<S: Serialize>(description: &str, session: S, steps: Vec<Step>) -> String
         chain_id: 1,
         steps,
     };
-    let mut text = serde_json::to_string_pretty(&file).unwrap();
-    text.push('\n');
-    text
+    pretty_json(&file)
 }
 
 // ---- ERC-7579 execute calldata ---------------------------------------------------------------
@@ -1474,45 +1472,20 @@ fn generated() -> &'static [(&'static str, String)] {
     static FILES: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
     FILES.get_or_init(|| {
         let files = scenarios();
-        if env::var("UPDATE_SCENARIOS").is_ok_and(|v| v == "1") {
-            fs::create_dir_all(folder()).unwrap();
-            for (name, text) in &files {
-                fs::write(folder().join(name), text).unwrap();
-            }
-        }
+        write(&folder(), &files);
         files
     })
 }
 
 /// A committed file's text.
 fn committed(name: &str) -> String {
-    let path = folder().join(name);
-    fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", path.display()))
+    generated_files::committed(&folder().join(name))
 }
 
 #[test]
 fn files_match_the_generator() {
-    let dir = folder();
-    let generated = generated();
-    for (name, text) in generated {
-        assert!(
-            committed(name) == *text,
-            "{name} differs from its generator; run with UPDATE_SCENARIOS=1"
-        );
-    }
-    let mut on_disk: Vec<String> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    on_disk.sort();
-    let mut names: Vec<String> = generated.iter().map(|(n, _)| (*n).to_owned()).collect();
-    names.sort();
-    assert_eq!(
-        on_disk, names,
-        "every file in the folder comes from the generator"
-    );
+    assert_current(&folder(), generated());
+    assert_only(&folder(), generated(), ".json");
 }
 
 /// Runs a scenario text; returns each step's decision and the failing steps.

@@ -1,8 +1,10 @@
 //! What the test modules share: the contract ABIs (`abi`), account calldata and user operations
-//! (`account_encoding`), and small builders of contexts, sessions and calldata words.
+//! (`account_encoding`), the writer and checks of the files generators commit
+//! (`generated_files`), and small builders of contexts, sessions and calldata words.
 
 pub mod abi;
 pub mod account_encoding;
+pub mod generated_files;
 
 use alloy_primitives::{Address, U256, hex};
 use sessiongate::{Context, Session};
