@@ -5,19 +5,15 @@
 #![no_main]
 
 use alloy_primitives::{Address, Bytes, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Value, json};
 use sessiongate::{Call, Context, MemoryLedger, Session};
+use sessiongate_fuzz::abi::erc20::transferCall;
+use sessiongate_fuzz::abi::multicall3::{Call3, aggregate3Call};
+use sessiongate_fuzz::abi::single::executeCall;
 use sessiongate_fuzz::invariants;
-
-sol! {
-    struct Call3 { address target; bool allowFailure; bytes callData; }
-    function aggregate3(Call3[] calls);
-    function transfer(address to, uint256 amount);
-    function execute(address dest, uint256 value, bytes func);
-}
 
 const MULTICALL3: Address = address!("ca11bde05977b3631167028862be2a173976ca11");
 const TOKEN: Address = address!("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");

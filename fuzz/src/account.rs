@@ -3,57 +3,14 @@
 //! unwrap result keeps.
 
 use crate::Amount;
+use crate::abi::biconomy_v2::{execute_ncCCall, executeBatch_y6UCall};
+use crate::abi::safe::{executeUserOpCall, executeUserOpWithErrorStringCall, multiSendCall};
+use crate::abi::{arrays, erc7579, single, structs, v06};
 use alloy_primitives::{Address, B256, U256, address};
-use alloy_sol_types::{SolCall, SolValue, sol};
+use alloy_sol_types::{SolCall, SolValue};
 use arbitrary::Arbitrary;
 use sessiongate::Call;
 use sessiongate::account::{self, AccountKind, UnwrapError, Unwrapped};
-
-/// ERC-7579 `execute(bytes32,bytes)`; its batch is `abi.encode(Execution[])`.
-mod erc7579 {
-    alloy_sol_types::sol! {
-        function execute(bytes32 mode, bytes executionCalldata);
-    }
-}
-
-/// `execute(address,uint256,bytes)` of SimpleAccount, Biconomy and Coinbase.
-mod single {
-    alloy_sol_types::sol! {
-        function execute(address target, uint256 value, bytes data);
-    }
-}
-
-/// SimpleAccount v0.6 `executeBatch`.
-mod v06 {
-    alloy_sol_types::sol! {
-        function executeBatch(address[] dest, bytes[] func);
-    }
-}
-
-/// SimpleAccount v0.7 and Biconomy v2 `executeBatch`.
-mod arrays {
-    alloy_sol_types::sol! {
-        function executeBatch(address[] dest, uint256[] value, bytes[] func);
-    }
-}
-
-sol! {
-    struct Execution {
-        address target;
-        uint256 value;
-        bytes callData;
-    }
-    /// Coinbase and SimpleAccount v0.8.
-    function executeBatch(Execution[] calls);
-    /// thirdweb MinimalAccount.
-    function execute(Execution[] calls);
-    function execute_ncC(address dest, uint256 value, bytes func);
-    function executeBatch_y6U(address[] dest, uint256[] value, bytes[] func);
-    /// Safe4337Module.
-    function executeUserOp(address to, uint256 value, bytes data, uint8 operation);
-    function executeUserOpWithErrorString(address to, uint256 value, bytes data, uint8 operation);
-    function multiSend(bytes transactions);
-}
 
 /// Two MultiSend deployments the Safe decoder knows (1.4.1 MultiSendCallOnly, 1.3.0 MultiSend).
 const MULTI_SEND: [Address; 2] = [
@@ -168,13 +125,26 @@ pub fn owned_calls(calls: &[ArbCall]) -> Vec<OwnedCall> {
     calls.iter().take(MAX_CALLS).map(ArbCall::owned).collect()
 }
 
-fn executions(calls: &[OwnedCall]) -> Vec<Execution> {
+/// ERC-7579's `Execution[]`.
+fn executions(calls: &[OwnedCall]) -> Vec<erc7579::Execution> {
     calls
         .iter()
-        .map(|c| Execution {
+        .map(|c| erc7579::Execution {
             target: c.to,
             value: c.value,
             callData: c.data.clone().into(),
+        })
+        .collect()
+}
+
+/// The `Call[]` of Coinbase, SimpleAccount v0.8 and thirdweb: the same tuples as executions.
+fn call_structs(calls: &[OwnedCall]) -> Vec<structs::Call> {
+    calls
+        .iter()
+        .map(|c| structs::Call {
+            target: c.to,
+            value: c.value,
+            data: c.data.clone().into(),
         })
         .collect()
 }
@@ -255,9 +225,9 @@ fn single_call(kind: AccountKind, calls: &[OwnedCall], ncc: bool) -> Built {
         .abi_encode()
     } else {
         single::executeCall {
-            target: c.to,
+            dest: c.to,
             value: c.value,
-            data: c.data.clone().into(),
+            func: c.data.clone().into(),
         }
         .abi_encode()
     };
@@ -368,8 +338,8 @@ impl Encoding {
                     Self::SimpleV08 => SimpleAccount,
                     _ => Coinbase,
                 };
-                let data = executeBatchCall {
-                    calls: executions(calls),
+                let data = structs::executeBatchCall {
+                    calls: call_structs(calls),
                 }
                 .abi_encode();
                 abi(kind, data, batch(calls.to_vec()))
@@ -393,8 +363,8 @@ impl Encoding {
                 abi(Biconomy, data, batch(calls.to_vec()))
             }
             Self::Thirdweb => {
-                let data = executeCall {
-                    calls: executions(calls),
+                let data = structs::executeCall {
+                    calls: call_structs(calls),
                 }
                 .abi_encode();
                 abi(Thirdweb, data, batch(calls.to_vec()))

@@ -1,8 +1,12 @@
 //! Shared pieces of the fuzz targets: the verdict invariants every target asserts, the shipped
 //! example sessions, the structure-aware builders of native sessions (`structured`), Smart
 //! Sessions sessions (`smart_sessions`), account calldata (`account`) and user operations
-//! (`user_op`).
+//! (`user_op`), and the contract ABIs (`abi`) shared with the core's tests.
 
+/// The contract ABIs of the core's tests, declared once for both (`sol!`, from the contracts'
+/// sources).
+#[path = "../../crates/sessiongate/tests/it/common/abi.rs"]
+pub mod abi;
 pub mod account;
 pub mod examples;
 pub mod invariants;

@@ -1,25 +1,16 @@
 //! ERC-4337 user operations in their JSON-RPC shapes: parsing both versions, round trips,
 //! refusals naming their field, gas bounds, and properties over generated operations.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::account_factory::createAccountCall;
+use crate::common::abi::erc20::transferCall;
+use crate::common::abi::erc7579::executeCall;
+use crate::common::hex;
 use alloy_primitives::{Address, B256, Bytes, U256, address};
-use alloy_sol_types::{SolCall, SolValue, sol};
+use alloy_sol_types::{SolCall, SolValue};
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
 use sessiongate::user_op::{Eip7702Auth, EntryPointVersion, PackError};
 use sessiongate::{LoadError, UserOperation};
-
-sol! {
-    function execute(bytes32 mode, bytes executionCalldata);
-    function transfer(address to, uint256 amount);
-    function createAccount(address owner, uint256 salt);
-}
 
 const SENDER: Address = address!("0x1111111111111111111111111111111111111111");
 const TOKEN: Address = address!("0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
@@ -50,10 +41,6 @@ fn factory_data() -> Bytes {
     }
     .abi_encode()
     .into()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    Bytes::copy_from_slice(bytes).to_string()
 }
 
 fn init_code() -> Vec<u8> {

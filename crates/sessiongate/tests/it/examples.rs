@@ -2,12 +2,7 @@
 //! each scenario embeds its folder's `session.json`, and the sample transactions the README
 //! checks with the CLI are allowed or denied as their names say.
 
-#![allow(
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::repo;
 use sessiongate::transaction::CallDocument;
 use sessiongate::{Call, Context, MemoryLedger, Mode, Session, Transaction};
 use sessiongate_scenario::{Expect, Scenario};
@@ -15,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+    repo("examples")
 }
 
 /// Every folder under `examples/` that holds a scenario, sorted for stable output.

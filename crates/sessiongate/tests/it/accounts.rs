@@ -2,83 +2,22 @@
 //! malformed encodings give their specific error, ERC-7579 batches follow solady's bounds (aliased
 //! pointers included), and no input panics.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::biconomy_v2::executeBatch_y6UCall;
+use crate::common::abi::erc20::transferCall;
+use crate::common::abi::erc7579::installModuleCall;
+use crate::common::abi::safe::{
+    executeUserOpCall, executeUserOpWithErrorStringCall, multiSendCall,
+};
+use crate::common::abi::{account_execute, arrays, v06};
+use crate::common::account_encoding::{
+    Function, MULTI_SEND_CALL_ONLY, Owned, datas, erc7579_execute, executions, multi_send, owned,
+    packed_single, packed_transactions, targets, values,
+};
+use crate::common::{set_word, two_pow};
 use alloy_primitives::{Address, B256, Bytes, U256, address};
-use alloy_sol_types::{SolCall, SolValue, sol};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use sessiongate::account::{AccountKind, UnwrapError, Unwrapped, detect, unwrap};
-
-mod erc7579 {
-    alloy_sol_types::sol! {
-        struct Execution { address target; uint256 value; bytes callData; }
-        function execute(bytes32 mode, bytes executionCalldata);
-    }
-}
-mod user_op {
-    alloy_sol_types::sol! {
-        struct PackedUserOperation {
-            address sender; uint256 nonce; bytes initCode; bytes callData; bytes32 accountGasLimits;
-            uint256 preVerificationGas; bytes32 gasFees; bytes paymasterAndData; bytes signature;
-        }
-        function executeUserOp(PackedUserOperation userOp, bytes32 userOpHash);
-    }
-}
-mod single {
-    alloy_sol_types::sol! { function execute(address dest, uint256 value, bytes func); }
-}
-mod v06 {
-    alloy_sol_types::sol! { function executeBatch(address[] dest, bytes[] func); }
-}
-mod arrays {
-    alloy_sol_types::sol! { function executeBatch(address[] dest, uint256[] value, bytes[] func); }
-}
-mod structs {
-    alloy_sol_types::sol! {
-        struct Call { address target; uint256 value; bytes data; }
-        function executeBatch(Call[] calls);
-        function execute(Call[] calls);
-    }
-}
-sol! {
-    function execute_ncC(address dest, uint256 value, bytes func);
-    function executeBatch_y6U(address[] dest, uint256[] value, bytes[] func);
-    function executeUserOp(address to, uint256 value, bytes data, uint8 operation);
-    function executeUserOpWithErrorString(address to, uint256 value, bytes data, uint8 operation);
-    function multiSend(bytes transactions);
-    function installModule(uint256 moduleTypeId, address module, bytes initData);
-    function transfer(address to, uint256 amount);
-}
-
-/// MultiSendCallOnly 1.4.1 (safe-deployments canonical).
-const MULTI_SEND_CALL_ONLY: Address = address!("9641d764fc13c8B624c04430C7356C1C7C8102e2");
-
-/// An owned call, to compare with unwrapped ones.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Owned {
-    to: Address,
-    value: U256,
-    data: Vec<u8>,
-}
-
-fn owned(unwrapped: Unwrapped<'_>) -> Vec<Owned> {
-    match unwrapped {
-        Unwrapped::Calls(calls) => calls
-            .into_iter()
-            .map(|c| Owned {
-                to: c.to,
-                value: c.value,
-                data: c.data.to_vec(),
-            })
-            .collect(),
-        other => panic!("expected calls, got {other:?}"),
-    }
-}
 
 fn sample() -> Vec<Owned> {
     let transfer = transferCall {
@@ -106,166 +45,52 @@ fn sample() -> Vec<Owned> {
 
 // ---- encoders ------------------------------------------------------------------------------
 
-fn mode(call_type: u8, exec_type: u8) -> B256 {
-    let mut mode = B256::ZERO;
-    mode[0] = call_type;
-    mode[1] = exec_type;
-    mode
-}
-
-fn execute_7579(call_type: u8, exec_type: u8, execution: Vec<u8>) -> Vec<u8> {
-    erc7579::executeCall {
-        mode: mode(call_type, exec_type),
-        executionCalldata: execution.into(),
-    }
-    .abi_encode()
-}
-
-fn packed_single(call: &Owned) -> Vec<u8> {
-    [
-        call.to.as_slice(),
-        &call.value.to_be_bytes::<32>(),
-        &call.data,
-    ]
-    .concat()
-}
-
-fn batch_execution(calls: &[Owned]) -> Vec<u8> {
-    calls
-        .iter()
-        .map(|c| erc7579::Execution {
-            target: c.to,
-            value: c.value,
-            callData: c.data.clone().into(),
-        })
-        .collect::<Vec<_>>()
-        .abi_encode()
-}
-
 fn erc7579_single(calls: &[Owned]) -> Vec<u8> {
-    execute_7579(0x00, 0x00, packed_single(&calls[0]))
+    Function::Erc7579Single.encode(calls)
 }
 
 fn erc7579_batch(calls: &[Owned]) -> Vec<u8> {
-    execute_7579(0x01, 0x00, batch_execution(calls))
+    Function::Erc7579Batch.encode(calls)
 }
 
 fn single_execute(calls: &[Owned]) -> Vec<u8> {
-    let c = &calls[0];
-    single::executeCall {
-        dest: c.to,
-        value: c.value,
-        func: c.data.clone().into(),
-    }
-    .abi_encode()
+    Function::Execute.encode(calls)
 }
 
 fn biconomy_ncc(calls: &[Owned]) -> Vec<u8> {
-    let c = &calls[0];
-    execute_ncCCall {
-        dest: c.to,
-        value: c.value,
-        func: c.data.clone().into(),
-    }
-    .abi_encode()
-}
-
-fn targets(calls: &[Owned]) -> Vec<Address> {
-    calls.iter().map(|c| c.to).collect()
-}
-fn values(calls: &[Owned]) -> Vec<U256> {
-    calls.iter().map(|c| c.value).collect()
-}
-fn datas(calls: &[Owned]) -> Vec<Bytes> {
-    calls.iter().map(|c| c.data.clone().into()).collect()
-}
-fn structs(calls: &[Owned]) -> Vec<structs::Call> {
-    calls
-        .iter()
-        .map(|c| structs::Call {
-            target: c.to,
-            value: c.value,
-            data: c.data.clone().into(),
-        })
-        .collect()
+    Function::ExecuteNcc.encode(calls)
 }
 
 fn batch_v06(calls: &[Owned]) -> Vec<u8> {
-    v06::executeBatchCall {
-        dest: targets(calls),
-        func: datas(calls),
-    }
-    .abi_encode()
+    Function::BatchV06.encode(calls)
 }
 
 fn batch_arrays(calls: &[Owned]) -> Vec<u8> {
-    arrays::executeBatchCall {
-        dest: targets(calls),
-        value: values(calls),
-        func: datas(calls),
-    }
-    .abi_encode()
+    Function::BatchArrays.encode(calls)
 }
 
 fn batch_arrays_no_values(calls: &[Owned]) -> Vec<u8> {
-    arrays::executeBatchCall {
-        dest: targets(calls),
-        value: vec![],
-        func: datas(calls),
-    }
-    .abi_encode()
+    Function::BatchArraysNoValues.encode(calls)
 }
 
 fn batch_y6u(calls: &[Owned]) -> Vec<u8> {
-    executeBatch_y6UCall {
-        dest: targets(calls),
-        value: values(calls),
-        func: datas(calls),
-    }
-    .abi_encode()
+    Function::BatchY6u.encode(calls)
 }
 
 fn batch_structs(calls: &[Owned]) -> Vec<u8> {
-    structs::executeBatchCall {
-        calls: structs(calls),
-    }
-    .abi_encode()
+    Function::BatchCalls.encode(calls)
 }
 
 fn thirdweb_execute(calls: &[Owned]) -> Vec<u8> {
-    structs::executeCall {
-        calls: structs(calls),
-    }
-    .abi_encode()
+    Function::ThirdwebExecute.encode(calls)
 }
 
 fn safe_call(calls: &[Owned]) -> Vec<u8> {
-    let c = &calls[0];
-    executeUserOpCall {
-        to: c.to,
-        value: c.value,
-        data: c.data.clone().into(),
-        operation: 0,
-    }
-    .abi_encode()
+    Function::SafeCall.encode(calls)
 }
 
-fn packed_transactions(calls: &[Owned], operation: u8) -> Vec<u8> {
-    calls
-        .iter()
-        .flat_map(|c| {
-            [
-                &[operation][..],
-                c.to.as_slice(),
-                &c.value.to_be_bytes::<32>(),
-                &U256::from(c.data.len()).to_be_bytes::<32>(),
-                &c.data,
-            ]
-            .concat()
-        })
-        .collect()
-}
-
+/// Safe4337Module `executeUserOpWithErrorString(to, 0, data, delegatecall)`: the multiSend of
+/// the shared encodings goes through `executeUserOp`, this one through its twin.
 fn safe_delegatecall(to: Address, data: Vec<u8>) -> Vec<u8> {
     executeUserOpWithErrorStringCall {
         to,
@@ -277,11 +102,10 @@ fn safe_delegatecall(to: Address, data: Vec<u8>) -> Vec<u8> {
 }
 
 fn safe_multisend(calls: &[Owned]) -> Vec<u8> {
-    let data = multiSendCall {
-        transactions: packed_transactions(calls, 0).into(),
-    }
-    .abi_encode();
-    safe_delegatecall(MULTI_SEND_CALL_ONLY, data)
+    safe_delegatecall(
+        MULTI_SEND_CALL_ONLY,
+        multi_send(&packed_transactions(calls, 0)),
+    )
 }
 
 type Encoder = fn(&[Owned]) -> Vec<u8>;
@@ -519,14 +343,6 @@ fn trailing_bytes_are_ignored() {
 
 // ---- malformed ERC-7579 --------------------------------------------------------------------
 
-fn set_word(buf: &mut [u8], at: usize, word: U256) {
-    buf[at..at + 32].copy_from_slice(&word.to_be_bytes::<32>());
-}
-
-fn two_pow_64() -> U256 {
-    U256::from(1).wrapping_shl(64)
-}
-
 fn err_7579(calldata: &[u8]) -> UnwrapError {
     unwrap(AccountKind::Erc7579, calldata).unwrap_err()
 }
@@ -536,8 +352,8 @@ const EXECUTION_AT: usize = 4 + 32 + 32 + 32;
 
 #[test]
 fn execute_user_op_is_unsupported() {
-    let calldata = user_op::executeUserOpCall {
-        userOp: user_op::PackedUserOperation {
+    let calldata = account_execute::executeUserOpCall {
+        userOp: account_execute::PackedUserOperation {
             sender: Address::with_last_byte(1),
             nonce: U256::ZERO,
             initCode: Bytes::new(),
@@ -573,16 +389,16 @@ fn only_single_and_batch_with_default_exec_type() {
     let execution = packed_single(&sample()[0]);
     for call_type in [0xfe, 0xff, 0x02, 0x7f] {
         assert_eq!(
-            err_7579(&execute_7579(call_type, 0, execution.clone())),
+            err_7579(&erc7579_execute(call_type, 0, execution.clone())),
             UnwrapError::UnsupportedCallType { call_type }
         );
     }
     assert_eq!(
-        err_7579(&execute_7579(0x00, 0x01, execution.clone())),
+        err_7579(&erc7579_execute(0x00, 0x01, execution.clone())),
         UnwrapError::UnsupportedExecType { exec_type: 1 }
     );
     // Bytes after the first two of the mode word are ignored.
-    let mut calldata = execute_7579(0x00, 0x00, execution);
+    let mut calldata = erc7579_execute(0x00, 0x00, execution);
     calldata[4 + 2..4 + 32].fill(0xee);
     assert_eq!(
         owned(unwrap(AccountKind::Erc7579, &calldata).unwrap()),
@@ -600,7 +416,7 @@ fn execution_offset_and_length_are_bounded() {
         UnwrapError::OutOfBounds { field, ..} if field == "executionCalldata length word"
     ));
     let mut huge = calldata.clone();
-    set_word(&mut huge, 36, two_pow_64());
+    set_word(&mut huge, 36, two_pow(64));
     assert_eq!(
         err_7579(&huge),
         UnwrapError::WordTooLarge {
@@ -608,7 +424,7 @@ fn execution_offset_and_length_are_bounded() {
             at: 36
         }
     );
-    for len in [two_pow_64(), U256::MAX] {
+    for len in [two_pow(64), U256::MAX] {
         let mut long = calldata.clone();
         set_word(&mut long, 68, len);
         assert_eq!(
@@ -630,22 +446,22 @@ fn execution_offset_and_length_are_bounded() {
 #[test]
 fn single_needs_target_and_value() {
     assert_eq!(
-        err_7579(&execute_7579(0x00, 0x00, vec![1; 51])),
+        err_7579(&erc7579_execute(0x00, 0x00, vec![1; 51])),
         UnwrapError::SingleTooShort {
             at: EXECUTION_AT,
             len: 51
         }
     );
-    let exact = execute_7579(0x00, 0x00, vec![1; 52]);
+    let exact = erc7579_execute(0x00, 0x00, vec![1; 52]);
     let calls = owned(unwrap(AccountKind::Erc7579, &exact).unwrap());
     assert_eq!(calls[0].data, Vec::<u8>::new());
 }
 
 /// A 7579 batch call with `edit` applied to its executionCalldata.
 fn edited_batch(calls: &[Owned], edit: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
-    let mut execution = batch_execution(calls);
+    let mut execution = executions(calls);
     edit(&mut execution);
-    execute_7579(0x01, 0x00, execution)
+    erc7579_execute(0x01, 0x00, execution)
 }
 
 #[test]
@@ -656,7 +472,7 @@ fn batch_bounds_follow_solady() {
         err_7579(&short),
         UnwrapError::OutOfBounds { field, ..} if field == "batch array offset"
     ));
-    for len in [two_pow_64(), U256::MAX] {
+    for len in [two_pow(64), U256::MAX] {
         let overflow = edited_batch(&calls, |e| set_word(e, 32, len));
         assert_eq!(
             err_7579(&overflow),
@@ -676,7 +492,7 @@ fn batch_bounds_follow_solady() {
         err_7579(&far),
         UnwrapError::OutOfBounds { field, ..} if field == "batch item"
     ));
-    let huge = edited_batch(&calls, |e| set_word(e, 64, two_pow_64()));
+    let huge = edited_batch(&calls, |e| set_word(e, 64, two_pow(64)));
     assert_eq!(
         err_7579(&huge),
         UnwrapError::WordTooLarge {
@@ -695,7 +511,7 @@ fn batch_bounds_follow_solady() {
 fn batch_item_lengths_are_bounded() {
     let one = &sample()[..1];
     // One item: pointer table at 64, item head at 96, callData length word at 96 + 96.
-    for len in [two_pow_64(), U256::MAX] {
+    for len in [two_pow(64), U256::MAX] {
         let overflow = edited_batch(one, |e| set_word(e, 192, len));
         assert_eq!(
             err_7579(&overflow),
@@ -713,7 +529,7 @@ fn batch_item_lengths_are_bounded() {
         err_7579(&past),
         UnwrapError::OutOfBounds { field, ..} if field == "batch item callData"
     ));
-    let offset = edited_batch(one, |e| set_word(e, 96 + 64, two_pow_64()));
+    let offset = edited_batch(one, |e| set_word(e, 96 + 64, two_pow(64)));
     assert_eq!(
         err_7579(&offset),
         UnwrapError::WordTooLarge {
@@ -857,13 +673,6 @@ fn safe_err(calldata: &[u8]) -> UnwrapError {
     unwrap(AccountKind::Safe, calldata).unwrap_err()
 }
 
-fn multisend_data(packed: Vec<u8>) -> Vec<u8> {
-    multiSendCall {
-        transactions: packed.into(),
-    }
-    .abi_encode()
-}
-
 #[test]
 fn safe_operation_must_be_call_or_delegatecall() {
     let c = &sample()[0];
@@ -896,7 +705,7 @@ fn safe_delegatecall_only_into_a_known_multisend() {
     assert_eq!(
         safe_err(&safe_delegatecall(
             stranger,
-            multisend_data(packed_transactions(&calls, 0))
+            multi_send(&packed_transactions(&calls, 0))
         )),
         UnwrapError::UnknownMultiSend { to: stranger }
     );
@@ -908,7 +717,7 @@ fn multisend_transactions_are_calls_that_fit() {
     let send = |packed: Vec<u8>| {
         safe_err(&safe_delegatecall(
             MULTI_SEND_CALL_ONLY,
-            multisend_data(packed),
+            multi_send(&packed),
         ))
     };
     let first_len = 85 + calls[0].data.len();
@@ -1032,7 +841,7 @@ proptest! {
     fn word_sized_mutations_never_panic(
         which in any::<proptest::sample::Index>(),
         word in any::<proptest::sample::Index>(),
-        value in prop_oneof![Just(U256::MAX), Just(two_pow_64()), (0u64..4096).prop_map(U256::from)],
+        value in prop_oneof![Just(U256::MAX), Just(two_pow(64)), (0u64..4096).prop_map(U256::from)],
     ) {
         let (kind, _, _, _, encode) = FUNCTIONS[which.index(FUNCTIONS.len())];
         let mut calldata = encode(&sample());

@@ -1,28 +1,19 @@
 //! Fail-closed regressions (issue 10, item 9): the scenario files in `tests/scenarios/fail-closed/`,
 //! one per finding, and what a scenario cannot express.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::{self, context, hex, raw_calldata};
 use alloy_primitives::{Address, U256, address};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sessiongate::{Call, Context, MemoryLedger, Reason, Session, UserOperation};
+use sessiongate::{Call, MemoryLedger, Reason, Session, UserOperation};
 use sessiongate_scenario::Scenario;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const TARGET: Address = address!("7a250d5630b4cf539739df2c5dacb4c659f2488d");
 
 fn scenario_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/fail-closed")
+    common::repo("tests/scenarios/fail-closed")
 }
 
 fn load(name: &str) -> Scenario {
@@ -127,10 +118,6 @@ fn a_bound_without_a_finite_decimal_is_a_fraction() {
     assert_eq!(whole.to_string(), "3");
 }
 
-fn session(doc: Value) -> Session {
-    Session::from_value(doc).unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// `bytes[] datas`: the selector, the offset, the length and each element.
 fn bytes_array(selector: [u8; 4], elements: &[&[u8]]) -> Vec<u8> {
     let word = |n: usize| U256::from(n).to_be_bytes::<32>();
@@ -167,23 +154,19 @@ fn a_short_slice_denies_under_every_quantifier() {
         value: U256::ZERO,
         data: &data,
     };
-    let ctx = Context {
-        now: 1,
-        chain_id: 1,
-        account: None,
-    };
+    let ctx = context(1, None);
     for quantifier in [json!({"quantifier": "none"}), json!({"quantifier": "some"})]
         .into_iter()
         .chain([json!({"count": [0, 2]})])
     {
         let mut rule = json!({
             "param": "calls[*]", "slice": [0, 4], "condition": "eq",
-            "value": format!("0x{}", alloy_primitives::hex::encode(transfer)),
+            "value": hex(&transfer),
         });
         rule.as_object_mut()
             .unwrap()
             .extend(quantifier.as_object().unwrap().clone());
-        let s = session(json!({ "actions": [{
+        let s = common::load(json!({ "actions": [{
             "target": TARGET, "selector": "multicall(bytes[] calls)", "rules": [rule.clone()],
         }] }));
         for verdict in [
@@ -276,7 +259,7 @@ fn a_zero_paymaster_is_none_and_must_come_alone() {
 /// An action on another SmartSession deployment loads with a warning that says how it is judged.
 #[test]
 fn an_action_on_another_deployment_warns() {
-    let s = session(json!({
+    let s = common::load(json!({
         "format": "smart-sessions",
         "actions": [{
             "target": "0x00000000002B0eCfbD0496EE71e01257dA0E37DE",
@@ -325,7 +308,7 @@ fn budget() -> impl Strategy<Value = Value> {
 
 fn budgets_session(first: Value, second: Value, pool: Value) -> Session {
     let max = format!("{:#x}", U256::MAX);
-    session(json!({
+    common::load(json!({
         "budgets": { "pool": pool },
         "policies": [
             { "type": "rate_limit", "max_calls": max, "period": 7 },
@@ -343,10 +326,7 @@ fn budgets_session(first: Value, second: Value, pool: Value) -> Session {
 }
 
 fn two_words(a: U256, b: U256) -> Vec<u8> {
-    let mut data = vec![0x12, 0x34, 0x56, 0x78];
-    data.extend_from_slice(&a.to_be_bytes::<32>());
-    data.extend_from_slice(&b.to_be_bytes::<32>());
-    data
+    raw_calldata([0x12, 0x34, 0x56, 0x78], &[a, b])
 }
 
 proptest! {
@@ -377,7 +357,7 @@ proptest! {
                 .zip(&datas)
                 .map(|((_, _, value), data)| Call { to: TARGET, value: *value, data })
                 .collect();
-            let ctx = Context { now, chain_id: 1, account: None };
+            let ctx = context(now, None);
             let verdict = s.check(&calls, &ledger, &ctx);
             let explained = s.explain(&calls, &ledger, &ctx);
             prop_assert_eq!(verdict.is_allow(), explained.is_allow());
@@ -393,7 +373,7 @@ proptest! {
 fn a_refilling_budget_denies_the_charge_its_counter_cannot_record() {
     let max = format!("{:#x}", U256::MAX);
     let half = format!("{:#x}", U256::from(1u8) << 255);
-    let s = session(json!({ "actions": [{
+    let s = common::load(json!({ "actions": [{
         "target": TARGET, "selector": "0x12345678",
         "rules": [{ "offset": 0, "budget": { "limit": max, "refill": half, "period": 10 } }]
     }] }));
@@ -405,11 +385,7 @@ fn a_refilling_budget_denies_the_charge_its_counter_cannot_record() {
             value: U256::ZERO,
             data: &data,
         };
-        let ctx = Context {
-            now,
-            chain_id: 1,
-            account: None,
-        };
+        let ctx = context(now, None);
         s.check(&[call], ledger, &ctx).into_owned()
     };
     let spent = pay(U256::MAX, 100, &ledger);

@@ -2,16 +2,12 @@
 //! decoder, independent `sol!` encodings decode to the expected configs, every refusal of
 //! `initializeWithMultiplexer` is an error, and no input panics.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::smart_sessions::{
+    ArgActionConfig, ArgParamRules, Condition as SolCondition, LimitUsage, ParamRule as SolRule,
+    RawArgConfig, RawArgRules, RawRule, UniActionConfig, UniParamRules,
+};
 use alloy_primitives::{Address, B256, U256, address};
-use alloy_sol_types::{SolType, SolValue, sol, sol_data};
+use alloy_sol_types::{SolType, SolValue, sol_data};
 use proptest::prelude::*;
 use sessiongate::formats::smart_sessions::ids::{
     ADMIN_FALLBACK_SELECTOR, FALLBACK_ACTION_ID, FALLBACK_SELECTOR, FALLBACK_TARGET, action_id,
@@ -24,21 +20,6 @@ use sessiongate::formats::smart_sessions::{
     ArgNode, ParamCondition, ParamRule, PolicyConfig, PolicyContract, PolicyKindId, PolicyVersion,
     SpendingSemantics,
 };
-
-sol! {
-    enum SolCondition { EQUAL, GREATER_THAN, LESS_THAN, GREATER_THAN_OR_EQUAL, LESS_THAN_OR_EQUAL, NOT_EQUAL, IN_RANGE }
-    struct LimitUsage { uint256 limit; uint256 used; }
-    struct SolRule { SolCondition condition; uint64 offset; bool isLimited; bytes32 refValue; LimitUsage usage; }
-    struct UniParamRules { uint256 length; SolRule[16] rules; }
-    struct UniActionConfig { uint256 valueLimitPerUse; UniParamRules paramRules; }
-    struct ArgParamRules { uint8 rootNodeIndex; SolRule[] rules; uint256[] packedNodes; }
-    struct ArgActionConfig { uint256 valueLimitPerUse; ArgParamRules paramRules; }
-
-    // Raw-word twins, to write values the typed structs cannot hold.
-    struct RawRule { uint256 condition; uint256 offset; uint256 isLimited; bytes32 refValue; uint256 limit; uint256 used; }
-    struct RawArgRules { uint256 rootNodeIndex; RawRule[] rules; uint256[] packedNodes; }
-    struct RawArgConfig { uint256 valueLimitPerUse; RawArgRules paramRules; }
-}
 
 fn v2(kind: PolicyKindId) -> PolicyContract {
     let table = PolicyTable::known();
@@ -66,19 +47,6 @@ fn sol_rule(rule: &ParamRule) -> SolRule {
     }
 }
 
-fn zero_rule() -> SolRule {
-    SolRule {
-        condition: SolCondition::EQUAL,
-        offset: 0,
-        isLimited: false,
-        refValue: B256::ZERO,
-        usage: LimitUsage {
-            limit: U256::ZERO,
-            used: U256::ZERO,
-        },
-    }
-}
-
 fn sample_rule(i: u8) -> ParamRule {
     ParamRule {
         condition: ParamCondition::from_index(i % 7).unwrap(),
@@ -92,7 +60,7 @@ fn sample_rule(i: u8) -> ParamRule {
 
 /// A static `ActionConfig` with `length` and the given rules in the first slots.
 fn uni_sol(value: U256, length: U256, rules: &[SolRule]) -> Vec<u8> {
-    let slots = std::array::from_fn(|i| rules.get(i).cloned().unwrap_or_else(zero_rule));
+    let slots = std::array::from_fn(|i| rules.get(i).cloned().unwrap_or_default());
     UniActionConfig {
         valueLimitPerUse: value,
         paramRules: UniParamRules {

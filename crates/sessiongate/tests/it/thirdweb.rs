@@ -1,21 +1,12 @@
 //! thirdweb sessions: load errors name their field, and an allowance verdict says when the next
 //! window opens.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::erc20::transferCall;
+use crate::common::context;
 use alloy_primitives::{Address, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use serde_json::json;
 use sessiongate::{Call, Context, MemoryLedger, Reason, Session};
-
-sol! {
-    function transfer(address to, uint256 amount);
-}
 
 const TOKEN: Address = address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
 
@@ -56,11 +47,7 @@ fn an_exhausted_allowance_says_when_it_resets() {
         value: U256::ZERO,
         data: &data,
     };
-    let ctx = Context {
-        now: 7_200 + 100,
-        chain_id: 1,
-        account: None,
-    };
+    let ctx = context(7_200 + 100, None);
     let mut ledger = MemoryLedger::new();
     let first = session.check(&[call], &ledger, &ctx);
     assert!(first.is_allow(), "{first}");

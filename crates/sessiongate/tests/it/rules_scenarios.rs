@@ -12,120 +12,30 @@
 //! `every`), `source` (a tree node), `inner` (the element index at each nesting level),
 //! `resets_at` / `next_at`, or the decoder's error kind.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::across::{V3RelayData, fillV3RelayCall};
+use crate::common::abi::compound::{accrueInterestCall, claimCompCall};
+use crate::common::abi::disperse::disperseTokenCall;
+use crate::common::abi::ens::{setContenthashCall, setFusesCall, setTextCall};
+use crate::common::abi::erc20::{approveCall, transferCall};
+use crate::common::abi::multicall3::{Call3, aggregate3Call};
+use crate::common::abi::payroll::batchTransferCall;
+use crate::common::abi::uniswap_v2::swapExactTokensForTokensCall;
+use crate::common::abi::weth::{depositCall, withdrawCall};
+use crate::common::abi::{multicall_deadline, multicall_plain, router01, router02, single};
+use crate::common::generated_files::{assert_only, pretty_json, sync};
+use crate::common::{self, hex, two_pow, with_word, word_at};
 use alloy_primitives::aliases::{U24, U160};
 use alloy_primitives::{Address, B256, Bytes, U256, address, keccak256};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 use sessiongate::document::Quantity;
 use sessiongate::transaction::CallDocument;
-use sessiongate::{Context, MemoryLedger, Session, Transaction};
+use sessiongate::{MemoryLedger, Session, Transaction};
 use sessiongate_scenario::{Expect, Scenario, Step};
-use std::path::{Path, PathBuf};
-use std::{env, fs};
+use std::path::PathBuf;
 
 // ---- ABI ------------------------------------------------------------------------------------
-
-/// Uniswap SwapRouter02 (`0x68b3…Fc45`): `ExactInputSingleParams` without a deadline.
-mod router02 {
-    alloy_sol_types::sol! {
-        struct ExactInputSingleParams {
-            address tokenIn;
-            address tokenOut;
-            uint24 fee;
-            address recipient;
-            uint256 amountIn;
-            uint256 amountOutMinimum;
-            uint160 sqrtPriceLimitX96;
-        }
-        struct ExactInputParams {
-            bytes path;
-            address recipient;
-            uint256 amountIn;
-            uint256 amountOutMinimum;
-        }
-        function exactInputSingle(ExactInputSingleParams params) external payable returns (uint256 amountOut);
-        function exactInput(ExactInputParams params) external payable returns (uint256 amountOut);
-        function sweepToken(address token, uint256 amountMinimum, address recipient) external payable;
-    }
-}
-
-/// SwapRouter02's `multicall(bytes[])` (from `Multicall`).
-mod multicall_plain {
-    alloy_sol_types::sol! {
-        function multicall(bytes[] data) external payable returns (bytes[] results);
-    }
-}
-
-/// SwapRouter02's `multicall(uint256,bytes[])` (from `MulticallExtended`).
-mod multicall_deadline {
-    alloy_sol_types::sol! {
-        function multicall(uint256 deadline, bytes[] data) external payable returns (bytes[] results);
-    }
-}
-
-/// The original Uniswap V3 SwapRouter (`0xE592…1564`): `ExactInputSingleParams` with a deadline.
-mod router01 {
-    alloy_sol_types::sol! {
-        struct ExactInputSingleParams {
-            address tokenIn;
-            address tokenOut;
-            uint24 fee;
-            address recipient;
-            uint256 deadline;
-            uint256 amountIn;
-            uint256 amountOutMinimum;
-            uint160 sqrtPriceLimitX96;
-        }
-        function exactInputSingle(ExactInputSingleParams params) external payable returns (uint256 amountOut);
-    }
-}
-
-sol! {
-    function transfer(address to, uint256 amount) returns (bool);
-    function approve(address spender, uint256 amount) returns (bool);
-    function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline);
-    function setText(bytes32 node, string key, string value);
-    function setContenthash(bytes32 node, bytes hash);
-    function setFuses(bytes32 node, uint16 ownerControlledFuses) returns (uint32);
-    function disperseToken(address token, address[] recipients, uint256[] values);
-    struct Call3 {
-        address target;
-        bool allowFailure;
-        bytes callData;
-    }
-    function aggregate3(Call3[] calls) payable;
-    function accrueInterest() returns (uint256);
-    function execute(address to, uint256 value, bytes data);
-    struct V3RelayData {
-        address depositor;
-        address recipient;
-        address exclusiveRelayer;
-        address inputToken;
-        address outputToken;
-        uint256 inputAmount;
-        uint256 outputAmount;
-        uint256 originChainId;
-        uint32 depositId;
-        uint32 fillDeadline;
-        uint32 exclusivityDeadline;
-        bytes message;
-    }
-    function fillV3Relay(V3RelayData relayData, uint256 repaymentChainId);
-    function claimComp(address holder);
-    function batchTransfer(address token, address[] recipients, uint256[] amounts);
-    function deposit() payable;
-    function withdraw(uint256 wad);
-}
 
 // The selectors as session documents write them: with names, which paths use.
 const EIS02_SIG: &str = "exactInputSingle((address tokenIn,address tokenOut,uint24 fee,address recipient,uint256 amountIn,uint256 amountOutMinimum,uint160 sqrtPriceLimitX96) params)";
@@ -242,10 +152,6 @@ fn milli(m: u64) -> U256 {
     units(m, 15)
 }
 
-fn two_pow(n: usize) -> U256 {
-    U256::from(1u8) << n
-}
-
 // ---- calldata -------------------------------------------------------------------------------
 
 /// A call as the generator builds it.
@@ -278,16 +184,6 @@ impl Tx {
             ..CallDocument::default()
         }
     }
-}
-
-fn with_word(mut data: Vec<u8>, at: usize, word: U256) -> Vec<u8> {
-    data[at..at + 32].copy_from_slice(&word.to_be_bytes::<32>());
-    data
-}
-
-/// The word at byte `at` of the calldata, as a position.
-fn word_at(data: &[u8], at: usize) -> usize {
-    usize::try_from(U256::from_be_slice(&data[at..at + 32])).unwrap()
 }
 
 /// Sets the first of an address word's 12 zero bytes.
@@ -473,10 +369,10 @@ fn accrue() -> Vec<u8> {
 fn module_execute(to: Address, value: U256, data: Vec<u8>) -> Tx {
     call(
         module(),
-        executeCall {
-            to,
+        single::executeCall {
+            dest: to,
             value,
-            data: data.into(),
+            func: data.into(),
         }
         .abi_encode(),
     )
@@ -507,10 +403,6 @@ fn namehash(name: &str) -> B256 {
     name.rsplit('.').fold(B256::ZERO, |node, label| {
         keccak256([node.as_slice(), keccak256(label).as_slice()].concat())
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    format!("0x{}", alloy_primitives::hex::encode(bytes))
 }
 
 // ---- session documents ----------------------------------------------------------------------
@@ -830,9 +722,7 @@ impl Serialize for Ordered<'_> {
 }
 
 fn pretty(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(&Ordered(value)).unwrap();
-    text.push('\n');
-    text
+    pretty_json(&Ordered(value))
 }
 
 // ---- paths-tuple.json -----------------------------------------------------------------------
@@ -3028,51 +2918,12 @@ fn examples() -> Vec<Example> {
     vec![uniswap_v3_swap(), payroll_batch(), multicall_swap()]
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn scenario_dir() -> PathBuf {
-    repo().join("tests/scenarios/rules")
+    common::repo("tests/scenarios/rules")
 }
 
 fn example_dir(example: &Example) -> PathBuf {
-    repo().join("examples").join(example.dir)
-}
-
-/// Writes the files when `UPDATE_SCENARIOS=1`, then asserts the committed ones equal them and
-/// that the folder holds no other file.
-fn sync(dir: &Path, files: &[(String, String)], extension: &str) {
-    if env::var("UPDATE_SCENARIOS").is_ok_and(|v| v == "1") {
-        fs::create_dir_all(dir).unwrap();
-        for (name, text) in files {
-            fs::write(dir.join(name), text).unwrap();
-        }
-    }
-    for (name, text) in files {
-        let path = dir.join(name);
-        let committed = fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", path.display()));
-        assert!(
-            committed == *text,
-            "{} differs from its generator; run with UPDATE_SCENARIOS=1",
-            path.display()
-        );
-    }
-    let mut on_disk: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(extension))
-        .collect();
-    on_disk.sort();
-    let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    names.sort();
-    assert_eq!(
-        on_disk,
-        names,
-        "{}: every file comes from the generator",
-        dir.display()
-    );
+    common::repo("examples").join(example.dir)
 }
 
 // Writing comes first and asserts nothing about verdicts: the files are written even while the
@@ -3080,9 +2931,12 @@ fn sync(dir: &Path, files: &[(String, String)], extension: &str) {
 #[test]
 fn files_match_the_generator() {
     let files: Vec<(String, String)> = rule_files().into_iter().map(|g| (g.name, g.text)).collect();
-    sync(&scenario_dir(), &files, ".json");
+    sync(&scenario_dir(), &files);
+    assert_only(&scenario_dir(), &files, ".json");
     for example in examples() {
-        sync(&example_dir(&example), &example.files(), "");
+        let (dir, files) = (example_dir(&example), example.files());
+        sync(&dir, &files);
+        assert_only(&dir, &files, "");
     }
 }
 
@@ -3134,7 +2988,7 @@ fn session_signatures_are_the_encodings_signatures() {
         (DISPERSE_SIG, disperseTokenCall::SIGNATURE),
         (AGGREGATE3_SIG, aggregate3Call::SIGNATURE),
         (ACCRUE_SIG, accrueInterestCall::SIGNATURE),
-        (EXECUTE_SIG, executeCall::SIGNATURE),
+        (EXECUTE_SIG, single::executeCall::SIGNATURE),
         (FILL_SIG, fillV3RelayCall::SIGNATURE),
         (CLAIM_SIG, claimCompCall::SIGNATURE),
         (BATCH_TRANSFER_SIG, batchTransferCall::SIGNATURE),
@@ -3303,11 +3157,7 @@ fn example_transactions_get_their_verdict_for_their_reason() {
                 continue;
             }
         };
-        let ctx = Context {
-            now: example.now(),
-            chain_id: 1,
-            account: Some(ACCOUNT),
-        };
+        let ctx = common::context(example.now(), Some(ACCOUNT));
         for tx in &example.txs {
             let parsed = Transaction::from_json(&tx.text()).unwrap();
             let verdict = session.explain(&parsed.as_calls(), &MemoryLedger::new(), &ctx);

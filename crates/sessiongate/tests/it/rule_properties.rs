@@ -3,16 +3,7 @@
 //! their children do, and no budget shape ever lets more through than its cap allows over any
 //! sequence of times and amounts.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::{context, raw_calldata};
 use alloy_primitives::{Address, U256, address};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -35,10 +26,7 @@ fn session(rules: Value, policies: Value) -> Session {
 
 /// Calldata: the selector and two words.
 fn data(a: u64, b: u64) -> Vec<u8> {
-    let mut data = SELECTOR.to_vec();
-    data.extend_from_slice(&U256::from(a).to_be_bytes::<32>());
-    data.extend_from_slice(&U256::from(b).to_be_bytes::<32>());
-    data
+    raw_calldata(SELECTOR, &[U256::from(a), U256::from(b)])
 }
 
 fn allows(s: &Session, data: &[u8], now: u64, ledger: &MemoryLedger) -> bool {
@@ -47,11 +35,7 @@ fn allows(s: &Session, data: &[u8], now: u64, ledger: &MemoryLedger) -> bool {
         value: U256::ZERO,
         data,
     };
-    let ctx = Context {
-        now,
-        chain_id: 1,
-        account: None,
-    };
+    let ctx = context(now, None);
     s.check(&[call], ledger, &ctx).is_allow()
 }
 
@@ -233,7 +217,7 @@ proptest! {
         let mut allowed: Vec<(u64, u64)> = Vec::new();
         for (now, amount) in steps {
             let call = Call { to: TARGET, value: U256::ZERO, data: &data(amount, 0) };
-            let ctx = Context { now, chain_id: 1, account: None };
+            let ctx = context(now, None);
             let verdict = s.check(&[call], &ledger, &ctx);
             if verdict.is_allow() {
                 ledger.apply(&verdict.effects).unwrap();
@@ -282,7 +266,7 @@ proptest! {
         for (now, _) in steps {
             let call = Call { to: TARGET, value: U256::ZERO, data: &data(0, 0) };
             // From second 0 on: a call at 0 is a call like any other.
-            let ctx = Context { now, chain_id: 1, account: None };
+            let ctx = context(now, None);
             let verdict = s.check(&[call], &ledger, &ctx);
             let expected = last.is_none_or(|l| now >= l + spacing);
             prop_assert_eq!(verdict.is_allow(), expected);
@@ -305,11 +289,7 @@ fn refilling_budget_refills_whole_periods_up_to_its_cap() {
             value: U256::ZERO,
             data: &data(amount, 0),
         };
-        let ctx = Context {
-            now,
-            chain_id: 1,
-            account: None,
-        };
+        let ctx = context(now, None);
         let verdict = s.check(&[call], &*ledger, &ctx);
         if verdict.is_allow() {
             ledger.apply(&verdict.effects).unwrap();
@@ -345,11 +325,7 @@ fn windows_aligned_to_a_start_time() {
             value: U256::ZERO,
             data: &data(1, 0),
         };
-        let ctx = Context {
-            now: 999,
-            chain_id: 1,
-            account: None,
-        };
+        let ctx = context(999, None);
         s.check(&[call], &ledger, &ctx)
     };
     assert!(matches!(
@@ -365,11 +341,7 @@ fn windows_aligned_to_a_start_time() {
         value: U256::ZERO,
         data: &data(10, 0),
     };
-    let ctx = Context {
-        now: 1_050,
-        chain_id: 1,
-        account: None,
-    };
+    let ctx = context(1_050, None);
     let verdict = s.check(&[call], &ledger, &ctx);
     assert_eq!(verdict.effects[0].key.as_str(), "actions/0/rules[0]@1000");
     ledger.apply(&verdict.effects).unwrap();
@@ -410,11 +382,7 @@ fn nested_wildcards_are_capped_in_total() {
             value: U256::ZERO,
             data,
         };
-        let ctx = Context {
-            now: 0,
-            chain_id: 1,
-            account: None,
-        };
+        let ctx = context(0, None);
         s.check(&[call], &MemoryLedger::new(), &ctx)
     };
     assert!(check(&grid(60)).is_allow());
@@ -459,11 +427,7 @@ fn explain_agrees_with_check_under_not() {
         value: U256::ZERO,
         data: &data(1, 2),
     };
-    let ctx = Context {
-        now: 0,
-        chain_id: 1,
-        account: None,
-    };
+    let ctx = context(0, None);
     let ledger = MemoryLedger::new();
     assert!(s.check(&[call], &ledger, &ctx).is_allow());
     assert!(s.explain(&[call], &ledger, &ctx).is_allow());

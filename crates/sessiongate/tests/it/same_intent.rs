@@ -3,25 +3,13 @@
 //! all, no native value, until a deadline; nothing else" — and, for the Biconomy modules, which
 //! keep no cumulative state, the same intent without the 300 total.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::erc20::{approveCall, transferCall};
+use crate::common::context;
 use alloy_primitives::{Address, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sessiongate::{Call, Context, MemoryLedger, Session};
-
-sol! {
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-}
+use sessiongate::{Call, MemoryLedger, Session};
 
 const USDC: Address = address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
 const OTHER_TOKEN: Address = address!("dAC17F958D2ee523a2206206994597C13D831ec7");
@@ -187,11 +175,7 @@ fn agree(sessions: &[(&str, Session)], steps: &[Step]) -> Result<(), TestCaseErr
             value: U256::from(step.value),
             data: &data,
         };
-        let ctx = Context {
-            now: step.now,
-            chain_id: 1,
-            account: Some(ACCOUNT),
-        };
+        let ctx = context(step.now, Some(ACCOUNT));
         let verdicts: Vec<_> = sessions
             .iter()
             .zip(&ledgers)
@@ -250,7 +234,7 @@ proptest! {
         for step in &steps {
             let data = calldata(step);
             let call = Call { to: step.token, value: U256::from(step.value), data: &data };
-            let ctx = Context { now: step.now, chain_id: 1, account: Some(ACCOUNT) };
+            let ctx = context(step.now, Some(ACCOUNT));
             let verdicts: Vec<_> = sessions.iter().zip(&ledgers)
                 .map(|((_, s), l)| s.check(&[call], l, &ctx))
                 .collect();

@@ -3,16 +3,6 @@
 //! `.length`) give exactly alloy's values; mutated encodings give the right `DecodeError`, and
 //! whenever alloy still decodes them and the path reads them, both agree.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::arithmetic_side_effects,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use alloy_dyn_abi::DynSolValue;
 use alloy_primitives::{Address, B256, I256, U256};
 use core::ops::ControlFlow;

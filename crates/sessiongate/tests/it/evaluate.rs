@@ -1,14 +1,10 @@
 //! End-to-end behaviour of evaluation over a small USDC session.
-#![allow(clippy::unwrap_used, reason = "fixture helpers outside #[test] fns")]
 
+use crate::common::abi::erc20::{approveCall, transferCall};
+use crate::common::context;
 use alloy_primitives::{Address, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use sessiongate::{Call, Context, MemoryLedger, Reason, Session};
-
-sol! {
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-}
 
 const USDC: Address = address!("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
 const PAYEE: Address = address!("1111111111111111111111111111111111111111");
@@ -36,11 +32,7 @@ fn session() -> Session {
 }
 
 fn ctx(now: u64) -> Context {
-    Context {
-        now,
-        chain_id: 1,
-        account: Some(ACCOUNT),
-    }
+    context(now, Some(ACCOUNT))
 }
 
 fn pay(amount: u64) -> Vec<u8> {

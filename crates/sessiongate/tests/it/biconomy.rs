@@ -2,28 +2,15 @@
 //! EntryPoint v0.6 time rule, load errors with their paths, lint warnings, and a property test
 //! that the packed and readable forms agree with each other and with a plain model of the ABI SVM.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::erc20::{approveCall, transferCall, transferFromCall};
+use crate::common::abi::probe::swapCall;
+use crate::common::{context, load};
 use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
-use alloy_sol_types::{SolCall, SolType, SolValue, sol, sol_data};
+use alloy_sol_types::{SolCall, SolType, SolValue, sol_data};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use sessiongate::formats::biconomy::{self, packed::AbiSessionKeyData};
 use sessiongate::{Call, Context, MemoryLedger, Session};
-
-sol! {
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-    function transferFrom(address from, address to, uint256 amount);
-    function swap(address tokenIn, uint256 amountIn, int256 minOut);
-}
 
 /// One packed ABI SVM rule: `abi.encodePacked(uint16 offset, uint8 condition, bytes32 value)`.
 type PackedRule = (
@@ -42,16 +29,8 @@ const KEY: Address = address!("035a068cC1d8FAF5d9BABbe280060736c64a5096");
 const RECIPIENT: Address = address!("568a3A44c2B9Fa12A084EbA91dFb68e6737D6Ee7");
 const NOW: u64 = 1_767_225_600;
 
-fn session(value: Value) -> Session {
-    Session::from_value(value).unwrap_or_else(|e| panic!("loads: {e}"))
-}
-
 fn ctx(now: u64) -> Context {
-    Context {
-        now,
-        chain_id: 1,
-        account: None,
-    }
+    context(now, None)
 }
 
 fn allows_at(s: &Session, now: u64, calls: &[Call<'_>]) -> bool {
@@ -63,7 +42,7 @@ fn allows(s: &Session, to: Address, value: U256, data: &[u8]) -> bool {
 }
 
 fn abi(leaves: Value) -> Session {
-    session(json!({"format": "biconomy-abi-svm", "sessions": leaves}))
+    load(json!({"format": "biconomy-abi-svm", "sessions": leaves}))
 }
 
 /// A readable ABI leaf on `swap` with the given rules and rule count.
@@ -366,7 +345,7 @@ fn time_bounds_follow_entry_point_v06() {
 }
 
 fn erc20(leaf: Value) -> Session {
-    session(json!({"format": "biconomy-erc20-svm", "sessions": [leaf]}))
+    load(json!({"format": "biconomy-erc20-svm", "sessions": [leaf]}))
 }
 
 fn erc20_leaf(max: u64) -> Value {
@@ -733,7 +712,7 @@ proptest! {
         prop_assert_eq!(&biconomy::abi_leaf_data(&readable.sessions[0], "s").unwrap()[..], &packed[..]);
         prop_assert_eq!(AbiSessionKeyData::decode(&packed).unwrap().encode(), packed.clone());
         let from_bytes = abi(json!([packed_leaf(&packed, leaf.until, leaf.after)]));
-        let from_fields = session(readable_doc);
+        let from_fields = load(readable_doc);
         for (data, value, to_dest, now) in &calls {
             let call = Call { to: if *to_dest { DEST } else { OTHER }, value: U256::from(*value), data };
             let a = allows_at(&from_bytes, *now, &[call]);
@@ -768,16 +747,14 @@ fn a_loaded_erc20_session_carries_the_selector_warning() {
 }
 
 mod account_calldata {
+    use crate::common::abi::arrays::executeBatchCall;
+    use crate::common::abi::biconomy_v2::execute_ncCCall;
+    use crate::common::abi::erc20::transferCall;
+    use crate::common::abi::single::executeCall;
+    use crate::common::context;
     use alloy_primitives::{Address, Bytes, U256, address};
-    use alloy_sol_types::{SolCall, sol};
-    use sessiongate::{Context, MemoryLedger, Mode, Reason, Session};
-
-    sol! {
-        function execute(address dest, uint256 value, bytes func);
-        function execute_ncC(address dest, uint256 value, bytes func);
-        function executeBatch(address[] dest, uint256[] value, bytes[] func);
-        function transfer(address to, uint256 amount);
-    }
+    use alloy_sol_types::SolCall;
+    use sessiongate::{MemoryLedger, Mode, Reason, Session};
 
     const TOKEN: Address = address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
     const RECIPIENT: Address = address!("d8dA6BF26964aF9D7eEd9e03E53415D37aA96045");
@@ -798,11 +775,7 @@ mod account_calldata {
         }
         .abi_encode()
         .into();
-        let ctx = Context {
-            now: 1,
-            chain_id: 1,
-            account: None,
-        };
+        let ctx = context(1, None);
         let check = |data: Vec<u8>| {
             session.evaluate_account_calldata(
                 &data,

@@ -3,67 +3,22 @@
 //! `UPDATE_SCENARIOS=1` the files are (re)written; otherwise each committed file must equal what
 //! this generator makes, and every step of every file must get its expected verdict.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::erc7579::{self, Execution};
+use crate::common::abi::smart_sessions::{
+    ArgActionConfig, ArgParamRules, Condition, LimitUsage, ParamRule, UniActionConfig,
+    UniParamRules,
+};
+use crate::common::abi::{erc20, probe};
+use crate::common::generated_files::{self, assert_current, assert_only, pretty_json, write};
+use crate::common::{repo, set_word};
 use alloy_primitives::{Address, B256, Bytes, FixedBytes, U256, address};
-use alloy_sol_types::{SolCall, SolValue, sol};
+use alloy_sol_types::{SolCall, SolValue};
 use serde::Serialize;
 use sessiongate::document::Quantity;
 use sessiongate::transaction::CallDocument;
 use sessiongate_scenario::{Expect, Scenario, Step};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
-use std::{env, fs};
-
-sol! {
-    interface Probe {
-        function adjust(int256 delta);
-        function shrink(int256 delta);
-        function store(uint256 a, uint256 b);
-        function setFee(uint256 fee);
-        function spend(uint256 amount);
-        function pour(uint256 amount);
-        function mark(uint256 amount);
-        function pay(uint256 memo);
-        function fund(uint256 memo);
-        function ping();
-        function pong();
-        function tick();
-        function claim(uint256 x);
-        function sync();
-        function poke();
-        function give(uint256 amount, address to);
-        function send(address to, uint256 amount);
-    }
-    interface Erc20 {
-        function transfer(address to, uint256 amount);
-        function approve(address spender, uint256 amount);
-        function transferFrom(address from, address to, uint256 amount);
-        function burn(uint256 amount);
-    }
-    interface Erc7579Account {
-        function execute(bytes32 mode, bytes executionCalldata);
-        function installModule(uint256 moduleTypeId, address module, bytes initData);
-        function uninstallModule(uint256 moduleTypeId, address module, bytes deInitData);
-    }
-    struct Execution { address target; uint256 value; bytes callData; }
-
-    // Init data of the policy contracts, written from the Solidity sources, not from the crate.
-    enum Condition { EQUAL, GREATER_THAN, LESS_THAN, GREATER_THAN_OR_EQUAL, LESS_THAN_OR_EQUAL, NOT_EQUAL, IN_RANGE }
-    struct LimitUsage { uint256 limit; uint256 used; }
-    struct ParamRule { Condition condition; uint64 offset; bool isLimited; bytes32 refValue; LimitUsage usage; }
-    struct UniParamRules { uint256 length; ParamRule[16] rules; }
-    struct UniActionConfig { uint256 valueLimitPerUse; UniParamRules paramRules; }
-    struct ArgParamRules { uint8 rootNodeIndex; ParamRule[] rules; uint256[] packedNodes; }
-    struct ArgActionConfig { uint256 valueLimitPerUse; ArgParamRules paramRules; }
-}
 
 const ACCOUNT: Address = address!("0xacc0000000000000000000000000000000000001");
 const TARGET: Address = address!("0xc0de000000000000000000000000000000000001");
@@ -412,9 +367,7 @@ fn file<S: Serialize>(description: &str, session: S, steps: Vec<Step>) -> String
     for (step, ran) in file.steps.iter_mut().zip(run.steps) {
         step.reason = ran.reason;
     }
-    let mut text = serde_json::to_string_pretty(&file).unwrap();
-    text.push('\n');
-    text
+    pretty_json(&file)
 }
 
 // ---- ERC-7579 execute calldata ---------------------------------------------------------------
@@ -446,7 +399,7 @@ fn batch_encoding(calls: &[CallDocument]) -> Vec<u8> {
 }
 
 fn execute(mode: B256, execution_calldata: Vec<u8>) -> Vec<u8> {
-    Erc7579Account::executeCall {
+    erc7579::executeCall {
         mode,
         executionCalldata: execution_calldata.into(),
     }
@@ -468,19 +421,19 @@ fn sel<C: SolCall>() -> [u8; 4] {
 }
 
 fn claim(x: u64) -> Vec<u8> {
-    Probe::claimCall { x: u(x) }.abi_encode()
+    probe::claimCall { x: u(x) }.abi_encode()
 }
 
 fn ping() -> Vec<u8> {
-    Probe::pingCall {}.abi_encode()
+    probe::pingCall {}.abi_encode()
 }
 
 fn transfer(to: Address, amount: U256) -> Vec<u8> {
-    Erc20::transferCall { to, amount }.abi_encode()
+    erc20::transferCall { to, amount }.abi_encode()
 }
 
 fn approve(spender: Address, amount: u64) -> Vec<u8> {
-    Erc20::approveCall {
+    erc20::approveCall {
         spender,
         amount: u(amount),
     }
@@ -488,7 +441,7 @@ fn approve(spender: Address, amount: u64) -> Vec<u8> {
 }
 
 fn transfer_from(from: Address, to: Address, amount: u64) -> Vec<u8> {
-    Erc20::transferFromCall {
+    erc20::transferFromCall {
         from,
         to,
         amount: u(amount),
@@ -509,7 +462,7 @@ fn uni_unsigned() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::adjustCall>(),
+                sel::<probe::adjustCall>(),
                 vec![uni(
                     None,
                     vec![rule(Cond::GreaterThan, 0, word(u(100)), None)],
@@ -517,13 +470,13 @@ fn uni_unsigned() -> String {
             ),
             action(
                 TARGET,
-                sel::<Probe::shrinkCall>(),
+                sel::<probe::shrinkCall>(),
                 vec![uni(None, vec![rule(Cond::LessThan, 0, word(u(10)), None)])],
             ),
         ],
     );
-    let adjust = |delta| one(call0(TARGET, Probe::adjustCall { delta }.abi_encode()));
-    let shrink = |delta| one(call0(TARGET, Probe::shrinkCall { delta }.abi_encode()));
+    let adjust = |delta| one(call0(TARGET, probe::adjustCall { delta }.abi_encode()));
+    let shrink = |delta| one(call0(TARGET, probe::shrinkCall { delta }.abi_encode()));
     let int = |v: i64| alloy_primitives::I256::try_from(v).unwrap();
     let steps = Plan::new()
         .allow(adjust(int(101)), "adjust(101): 101 > 100")
@@ -547,18 +500,18 @@ fn uni_offsets() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::storeCall>(),
+                sel::<probe::storeCall>(),
                 vec![uni(None, vec![rule(Cond::Equal, 16, reference, None)])],
             ),
             action(
                 TARGET,
-                sel::<Probe::setFeeCall>(),
+                sel::<probe::setFeeCall>(),
                 vec![uni(None, vec![rule(Cond::Equal, 0, word(u(7)), None)])],
             ),
         ],
     );
-    let store = |a: U256, b: U256| Probe::storeCall { a, b }.abi_encode();
-    let fee = Probe::setFeeCall { fee: u(7) }.abi_encode();
+    let store = |a: U256, b: U256| probe::storeCall { a, b }.abi_encode();
+    let fee = probe::setFeeCall { fee: u(7) }.abi_encode();
     let fee_short = fee[..fee.len() - 1].to_vec();
     let fee_long = [fee.as_slice(), &[0xee; 5]].concat();
     let steps = Plan::new()
@@ -583,11 +536,11 @@ fn uni_in_range() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::setFeeCall>(),
+            sel::<probe::setFeeCall>(),
             vec![uni(None, vec![rule(Cond::InRange, 0, range, None)])],
         )],
     );
-    let fee = |fee: U256| one(call0(TARGET, Probe::setFeeCall { fee }.abi_encode()));
+    let fee = |fee: U256| one(call0(TARGET, probe::setFeeCall { fee }.abi_encode()));
     let steps = Plan::new()
         .deny(fee(u(99)), "99 is below min 100")
         .allow(fee(u(100)), "100 = min: inclusive")
@@ -610,7 +563,7 @@ fn uni_limited() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::spendCall>(),
+                sel::<probe::spendCall>(),
                 vec![uni(
                     None,
                     vec![rule(Cond::GreaterThanOrEqual, 0, any, Some(u(100)))],
@@ -618,7 +571,7 @@ fn uni_limited() -> String {
             ),
             action(
                 TARGET,
-                sel::<Probe::pourCall>(),
+                sel::<probe::pourCall>(),
                 vec![uni(
                     None,
                     vec![rule(Cond::GreaterThanOrEqual, 0, any, Some(U256::MAX))],
@@ -626,7 +579,7 @@ fn uni_limited() -> String {
             ),
             action(
                 TARGET,
-                sel::<Probe::markCall>(),
+                sel::<probe::markCall>(),
                 vec![uni(
                     None,
                     vec![rule(Cond::GreaterThanOrEqual, 0, any, Some(U256::ZERO))],
@@ -634,9 +587,9 @@ fn uni_limited() -> String {
             ),
         ],
     );
-    let spend = |a: U256| one(call0(TARGET, Probe::spendCall { amount: a }.abi_encode()));
-    let pour = |a: U256| one(call0(TARGET, Probe::pourCall { amount: a }.abi_encode()));
-    let mark = |a: U256| one(call0(TARGET, Probe::markCall { amount: a }.abi_encode()));
+    let spend = |a: U256| one(call0(TARGET, probe::spendCall { amount: a }.abi_encode()));
+    let pour = |a: U256| one(call0(TARGET, probe::pourCall { amount: a }.abi_encode()));
+    let mark = |a: U256| one(call0(TARGET, probe::markCall { amount: a }.abi_encode()));
     let steps = Plan::new()
         .allow(spend(u(60)), "spend(60): used 0 + 60 <= 100")
         .allow(spend(u(40)), "spend(40): used 60 + 40 = 100, the limit exactly")
@@ -665,28 +618,28 @@ fn value_and_usage() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::payCall>(),
+                sel::<probe::payCall>(),
                 vec![uni(
                     Some(100),
                     vec![rule(Cond::GreaterThanOrEqual, 0, any, None)],
                 )],
             ),
-            action(TARGET, sel::<Probe::fundCall>(), vec![value_limit(150)]),
-            action(TARGET, sel::<Probe::pingCall>(), vec![usage(3)]),
+            action(TARGET, sel::<probe::fundCall>(), vec![value_limit(150)]),
+            action(TARGET, sel::<probe::pingCall>(), vec![usage(3)]),
         ],
     );
     let pay = |v: u64| {
         one(call(
             TARGET,
             u(v),
-            Probe::payCall { memo: u(1) }.abi_encode(),
+            probe::payCall { memo: u(1) }.abi_encode(),
         ))
     };
     let fund = |v: u64| {
         one(call(
             TARGET,
             u(v),
-            Probe::fundCall { memo: u(1) }.abi_encode(),
+            probe::fundCall { memo: u(1) }.abi_encode(),
         ))
     };
     let steps = Plan::new()
@@ -719,9 +672,9 @@ fn value_and_usage() -> String {
 fn user_op_policies() -> String {
     let session = sdk(
         vec![usage(3), value_limit(100)],
-        vec![action(TARGET, sel::<Probe::fundCall>(), vec![Policy::Sudo])],
+        vec![action(TARGET, sel::<probe::fundCall>(), vec![Policy::Sudo])],
     );
-    let fund = |v: u64| call(TARGET, u(v), Probe::fundCall { memo: u(v) }.abi_encode());
+    let fund = |v: u64| call(TARGET, u(v), probe::fundCall { memo: u(v) }.abi_encode());
     let steps = Plan::new()
         .allow(Input::Batch(vec![fund(10), fund(20), fund(30)]), "a batch of 3 calls worth 60 wei: the user-op usage-limit counts 1 transaction, the user-op value-limit adds 60")
         .deny(Input::Batch(vec![fund(30), fund(11)]), "a batch worth 41 wei: the batch sum 60 + 41 > 100")
@@ -743,9 +696,9 @@ fn spending_per_action() -> String {
     let session = sdk(
         vec![],
         vec![
-            action(TOKEN_A, sel::<Erc20::approveCall>(), budget()),
-            action(TOKEN_A, sel::<Erc20::transferCall>(), budget()),
-            action(TOKEN_A, sel::<Erc20::transferFromCall>(), budget()),
+            action(TOKEN_A, sel::<erc20::approveCall>(), budget()),
+            action(TOKEN_A, sel::<erc20::transferCall>(), budget()),
+            action(TOKEN_A, sel::<erc20::transferFromCall>(), budget()),
         ],
     );
     let on_a = |data: Vec<u8>| one(call0(TOKEN_A, data));
@@ -773,29 +726,29 @@ fn spending_edges() -> String {
         vec![
             action(
                 TOKEN_A,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![spending(&[(TOKEN_A, 100)])],
             ),
             action(
                 TOKEN_B,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![spending(&[(TOKEN_A, 100)])],
             ),
             action(
                 TOKEN_C,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![spending(&[(TOKEN_C, 10), (TOKEN_C, 50)])],
             ),
             action(
                 TOKEN_D,
-                sel::<Erc20::burnCall>(),
+                sel::<erc20::burnCall>(),
                 vec![spending(&[(TOKEN_D, 100)])],
             ),
         ],
     );
     let mut dirty = transfer(BOB, u(1));
     dirty[4] = 0x01; // the first of the address word's 12 zero bytes
-    let burn = Erc20::burnCall { amount: u(0) }.abi_encode();
+    let burn = erc20::burnCall { amount: u(0) }.abi_encode();
     let steps = Plan::new()
         .deny(one(call0(TOKEN_A, dirty)), "transfer(bob, 1) with a non-zero high byte in the address word: abi.decode reverts")
         .deny(one(call(TOKEN_A, u(1), transfer(BOB, U256::ZERO))), "transfer(bob, 0) carrying 1 wei: any native value fails the policy")
@@ -828,7 +781,7 @@ fn time_frame_inclusive() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::pingCall>(),
+            sel::<probe::pingCall>(),
             vec![time_frame(until * 1000, after * 1000)],
         )],
     );
@@ -856,14 +809,14 @@ fn time_frame_unbounded_and_zero() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::pingCall>(),
+                sel::<probe::pingCall>(),
                 vec![time_frame(0, NOW * 1000)],
             ),
-            action(TARGET, sel::<Probe::pongCall>(), vec![time_frame(0, 0)]),
+            action(TARGET, sel::<probe::pongCall>(), vec![time_frame(0, 0)]),
         ],
     );
     let p = || one(call0(TARGET, ping()));
-    let pong = || one(call0(TARGET, Probe::pongCall {}.abi_encode()));
+    let pong = || one(call0(TARGET, probe::pongCall {}.abi_encode()));
     let steps = Plan::new()
         .at(NOW - 1)
         .deny(p(), "before validAfter")
@@ -890,11 +843,11 @@ fn time_frame_milliseconds() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::tickCall>(),
+            sel::<probe::tickCall>(),
             vec![time_frame((NOW + 10) * 1000 + 999, NOW * 1000 + 999)],
         )],
     );
-    let t = || one(call0(TARGET, Probe::tickCall {}.abi_encode()));
+    let t = || one(call0(TARGET, probe::tickCall {}.abi_encode()));
     let steps = Plan::new()
         .at(NOW - 1)
         .deny(t(), "second NOW - 1: before floor(validAfter / 1000)")
@@ -922,12 +875,12 @@ fn dispatch_fallback() -> String {
     let session = sdk(
         vec![],
         vec![
-            action(TARGET, sel::<Probe::claimCall>(), vec![]),
-            action(TARGET, sel::<Probe::syncCall>(), vec![usage(1)]),
+            action(TARGET, sel::<probe::claimCall>(), vec![]),
+            action(TARGET, sel::<probe::syncCall>(), vec![usage(1)]),
             fallback(Some(vec![usage(3)])),
         ],
     );
-    let sync = || one(call0(TARGET, Probe::syncCall {}.abi_encode()));
+    let sync = || one(call0(TARGET, probe::syncCall {}.abi_encode()));
     let steps = Plan::new()
         .allow(one(call0(TARGET, claim(1))), "claim has an action with \"policies\": [], so it goes to the fallback action: fallback usage 1 of 3")
         .allow(sync(), "sync has an action with a policy: its own usage-limit, 1 of 1; the fallback is not used")
@@ -948,7 +901,7 @@ fn dispatch_no_action() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::claimCall>(),
+            sel::<probe::claimCall>(),
             vec![Policy::Sudo],
         )],
     );
@@ -958,7 +911,7 @@ fn dispatch_no_action() -> String {
             "claim on the target: its sudo action",
         )
         .deny(
-            one(call0(TARGET, Probe::syncCall {}.abi_encode())),
+            one(call0(TARGET, probe::syncCall {}.abi_encode())),
             "sync on the target: no action and no fallback action (NoPoliciesSet)",
         )
         .deny(
@@ -995,13 +948,13 @@ fn dispatch_merge() -> String {
     let session = sdk(
         vec![],
         vec![
-            action(TARGET, sel::<Probe::claimCall>(), vec![usage(2)]),
-            action(TARGET, sel::<Probe::claimCall>(), vec![value_limit(100)]),
-            action(TARGET, sel::<Probe::syncCall>(), vec![usage(1), usage(3)]),
+            action(TARGET, sel::<probe::claimCall>(), vec![usage(2)]),
+            action(TARGET, sel::<probe::claimCall>(), vec![value_limit(100)]),
+            action(TARGET, sel::<probe::syncCall>(), vec![usage(1), usage(3)]),
         ],
     );
     let f = |v: u64| one(call(TARGET, u(v), claim(v)));
-    let sync = || one(call0(TARGET, Probe::syncCall {}.abi_encode()));
+    let sync = || one(call0(TARGET, probe::syncCall {}.abi_encode()));
     let steps = Plan::new()
         .allow(f(100), "claim with 100 wei: both actions' policies apply to (target, claim); usage 1 of 2, value 100 of 100")
         .deny(f(1), "claim with 1 wei: the second action's value-limit applies")
@@ -1026,7 +979,7 @@ fn state_deny_commits_nothing() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::claimCall>(),
+            sel::<probe::claimCall>(),
             vec![
                 usage(2),
                 value_limit(100),
@@ -1057,7 +1010,7 @@ fn state_batch_atomic() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::claimCall>(),
+                sel::<probe::claimCall>(),
                 vec![
                     usage(2),
                     uni(
@@ -1066,13 +1019,13 @@ fn state_batch_atomic() -> String {
                     ),
                 ],
             ),
-            action(TARGET, sel::<Probe::syncCall>(), vec![usage(1)]),
-            action(TARGET, sel::<Probe::pokeCall>(), vec![Policy::Sudo]),
+            action(TARGET, sel::<probe::syncCall>(), vec![usage(1)]),
+            action(TARGET, sel::<probe::pokeCall>(), vec![Policy::Sudo]),
         ],
     );
     let f = |x| call0(TARGET, claim(x));
-    let sync = || call0(TARGET, Probe::syncCall {}.abi_encode());
-    let poke = || call0(TARGET, Probe::pokeCall {}.abi_encode());
+    let sync = || call0(TARGET, probe::syncCall {}.abi_encode());
+    let poke = || call0(TARGET, probe::pokeCall {}.abi_encode());
     let steps = Plan::new()
         .deny(Input::Batch(vec![f(50), f(50), sync(), sync()]), "the last call exceeds sync's usage-limit 1: the whole batch is denied")
         .allow(Input::Batch(vec![f(50), f(50), sync()]), "claim usage 2 of 2, rule sum 100 of 100, sync 1 of 1, session usage 1 of 2: the denied batch committed none of these")
@@ -1090,15 +1043,11 @@ fn state_batch_atomic() -> String {
 
 // ---- 7. ERC-7579 execute ---------------------------------------------------------------------
 
-fn set_word(data: &mut [u8], at: usize, value: U256) {
-    data[at..at + 32].copy_from_slice(&value.to_be_bytes::<32>());
-}
-
 fn erc7579_decoding() -> String {
     let session = sdk(
         vec![],
         vec![
-            action(TARGET, sel::<Probe::claimCall>(), vec![usage(3)]),
+            action(TARGET, sel::<probe::claimCall>(), vec![usage(3)]),
             fallback(None),
         ],
     );
@@ -1135,26 +1084,22 @@ fn erc7579_decoding() -> String {
 }
 
 fn erc7579_account_calls() -> String {
-    let uninstall_sel = sel::<Erc7579Account::uninstallModuleCall>();
+    let uninstall_sel = sel::<erc7579::uninstallModuleCall>();
     let session = sdk(
         vec![],
         vec![
             action(ACCOUNT, uninstall_sel, vec![usage(1)]),
-            action(
-                ACCOUNT,
-                sel::<Erc7579Account::executeCall>(),
-                vec![Policy::Sudo],
-            ),
+            action(ACCOUNT, sel::<erc7579::executeCall>(), vec![Policy::Sudo]),
             fallback(None),
         ],
     );
-    let install = Erc7579Account::installModuleCall {
+    let install = erc7579::installModuleCall {
         moduleTypeId: u(2),
         module: MODULE,
         initData: Bytes::new(),
     }
     .abi_encode();
-    let uninstall = Erc7579Account::uninstallModuleCall {
+    let uninstall = erc7579::uninstallModuleCall {
         moduleTypeId: u(2),
         module: MODULE,
         deInitData: Bytes::new(),
@@ -1189,7 +1134,7 @@ fn arg_policy_or_not() -> String {
         vec![],
         vec![action(
             TARGET,
-            sel::<Probe::sendCall>(),
+            sel::<probe::sendCall>(),
             vec![Policy::Arg {
                 value_limit_per_use: None,
                 expression,
@@ -1199,7 +1144,7 @@ fn arg_policy_or_not() -> String {
     let send = |to, amount| {
         one(call0(
             TARGET,
-            Probe::sendCall {
+            probe::sendCall {
                 to,
                 amount: u(amount),
             }
@@ -1234,7 +1179,7 @@ fn arg_policy_limited_under_not() -> String {
         vec![
             action(
                 TARGET,
-                sel::<Probe::spendCall>(),
+                sel::<probe::spendCall>(),
                 vec![Policy::Arg {
                     value_limit_per_use: None,
                     expression: not(limited()),
@@ -1242,7 +1187,7 @@ fn arg_policy_limited_under_not() -> String {
             ),
             action(
                 TARGET,
-                sel::<Probe::giveCall>(),
+                sel::<probe::giveCall>(),
                 vec![Policy::Arg {
                     value_limit_per_use: None,
                     expression: or(not(limited()), to_alice),
@@ -1253,13 +1198,13 @@ fn arg_policy_limited_under_not() -> String {
     let spend = |a| {
         one(call0(
             TARGET,
-            Probe::spendCall { amount: u(a) }.abi_encode(),
+            probe::spendCall { amount: u(a) }.abi_encode(),
         ))
     };
     let give = |a, to| {
         one(call0(
             TARGET,
-            Probe::giveCall { amount: u(a), to }.abi_encode(),
+            probe::giveCall { amount: u(a), to }.abi_encode(),
         ))
     };
     let steps = Plan::new()
@@ -1288,7 +1233,7 @@ fn equivalence_sdk() -> SdkSession {
         vec![
             action(
                 TOKEN_A,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![
                     spending(&[(TOKEN_A, 100)]),
                     time_frame((NOW + 1000) * 1000, NOW * 1000),
@@ -1296,7 +1241,7 @@ fn equivalence_sdk() -> SdkSession {
             ),
             action(
                 TARGET,
-                sel::<Probe::setFeeCall>(),
+                sel::<probe::setFeeCall>(),
                 vec![uni(
                     Some(10),
                     vec![
@@ -1307,7 +1252,7 @@ fn equivalence_sdk() -> SdkSession {
             ),
             action(
                 TARGET,
-                sel::<Probe::sendCall>(),
+                sel::<probe::sendCall>(),
                 vec![Policy::Arg {
                     value_limit_per_use: None,
                     expression: or(to_is(ALICE), not(to_is(CAROL))),
@@ -1315,10 +1260,10 @@ fn equivalence_sdk() -> SdkSession {
             ),
             action(
                 TARGET,
-                sel::<Probe::pingCall>(),
+                sel::<probe::pingCall>(),
                 vec![usage(2), value_limit(50)],
             ),
-            action(TARGET, sel::<Probe::syncCall>(), vec![]),
+            action(TARGET, sel::<probe::syncCall>(), vec![]),
             fallback(None),
         ],
     )
@@ -1369,7 +1314,7 @@ fn equivalence_onchain() -> OnChainSession {
         actions: vec![
             act(
                 TOKEN_A,
-                sel::<Erc20::transferCall>(),
+                sel::<erc20::transferCall>(),
                 vec![
                     policy(SPENDING, (vec![TOKEN_A], vec![u(100)]).abi_encode_params()),
                     policy(TIME_FRAME, time_frame_init(NOW + 1000, NOW)),
@@ -1377,17 +1322,17 @@ fn equivalence_onchain() -> OnChainSession {
             ),
             act(
                 TARGET,
-                sel::<Probe::setFeeCall>(),
+                sel::<probe::setFeeCall>(),
                 vec![policy(UNI_ACTION, uni_config(10, &uni_rules).abi_encode())],
             ),
             act(
                 TARGET,
-                sel::<Probe::sendCall>(),
+                sel::<probe::sendCall>(),
                 vec![policy(ARG_POLICY, arg.abi_encode())],
             ),
             act(
                 TARGET,
-                sel::<Probe::pingCall>(),
+                sel::<probe::pingCall>(),
                 vec![
                     policy(USAGE_LIMIT, 2u128.to_be_bytes().to_vec()),
                     policy(VALUE_LIMIT, u(50).abi_encode()),
@@ -1443,8 +1388,8 @@ fn time_frame_init(valid_until: u64, valid_after: u64) -> Vec<u8> {
 }
 
 fn equivalence_steps() -> Vec<Step> {
-    let fee = |f: u64, v: u64| call(TARGET, u(v), Probe::setFeeCall { fee: u(f) }.abi_encode());
-    let send = |to| call0(TARGET, Probe::sendCall { to, amount: u(1) }.abi_encode());
+    let fee = |f: u64, v: u64| call(TARGET, u(v), probe::setFeeCall { fee: u(f) }.abi_encode());
+    let send = |to| call0(TARGET, probe::sendCall { to, amount: u(1) }.abi_encode());
     let p = |v: u64| call(TARGET, u(v), ping());
     Plan::new()
         .at(NOW - 1)
@@ -1460,7 +1405,7 @@ fn equivalence_steps() -> Vec<Step> {
         .deny(one(send(CAROL)), "send to carol: neither branch")
         .allow(Input::Batch(vec![p(25), p(25)]), "two pings worth 50 wei: ping usage 2 of 2, ping value 50 of 50; session value 60 of 1000")
         .deny(one(p(0)), "ping: usage 3 > 2")
-        .allow(one(call(TARGET, u(925), Probe::syncCall {}.abi_encode())), "sync has \"policies\": [] so the sudo fallback takes it; session value 985 of 1000")
+        .allow(one(call(TARGET, u(925), probe::syncCall {}.abi_encode())), "sync has \"policies\": [] so the sudo fallback takes it; session value 985 of 1000")
         .deny(one(call(OTHER, u(16), Vec::new())), "16 wei to another address: through the fallback, but session value 1001 > 1000")
         .allow(one(call(OTHER, u(15), Vec::new())), "15 wei: session value 1000 of 1000")
         .at(NOW + 1001)
@@ -1526,7 +1471,7 @@ fn scenarios() -> Vec<(&'static str, String)> {
 }
 
 fn folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/smart-sessions")
+    repo("tests/scenarios/smart-sessions")
 }
 
 /// The generated files; with `UPDATE_SCENARIOS=1` written once, before any test reads them.
@@ -1534,45 +1479,20 @@ fn generated() -> &'static [(&'static str, String)] {
     static FILES: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
     FILES.get_or_init(|| {
         let files = scenarios();
-        if env::var("UPDATE_SCENARIOS").is_ok_and(|v| v == "1") {
-            fs::create_dir_all(folder()).unwrap();
-            for (name, text) in &files {
-                fs::write(folder().join(name), text).unwrap();
-            }
-        }
+        write(&folder(), &files);
         files
     })
 }
 
 /// A committed file's text.
 fn committed(name: &str) -> String {
-    let path = folder().join(name);
-    fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", path.display()))
+    generated_files::committed(&folder().join(name))
 }
 
 #[test]
 fn files_match_the_generator() {
-    let dir = folder();
-    let generated = generated();
-    for (name, text) in generated {
-        assert!(
-            committed(name) == *text,
-            "{name} differs from its generator; run with UPDATE_SCENARIOS=1"
-        );
-    }
-    let mut on_disk: Vec<String> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    on_disk.sort();
-    let mut names: Vec<String> = generated.iter().map(|(n, _)| (*n).to_owned()).collect();
-    names.sort();
-    assert_eq!(
-        on_disk, names,
-        "every file in the folder comes from the generator"
-    );
+    assert_current(&folder(), generated());
+    assert_only(&folder(), generated(), ".json");
 }
 
 /// Runs a scenario text; returns each step's decision and the failing steps.

@@ -2,15 +2,10 @@
 //! cumulative caps hold, verdicts are well formed, fast and explain agree, evaluation never
 //! panics, and documents survive a serde round trip.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::erc20::{approveCall, burnCall, mintCall, transferCall, transferFromCall};
+use crate::common::hex;
 use alloy_primitives::{Address, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use sessiongate::document::{
@@ -19,14 +14,6 @@ use sessiongate::document::{
 };
 use sessiongate::{Call, Context, MemoryLedger, Mode, Session, SessionDocument, Verdict};
 use std::collections::BTreeMap;
-
-sol! {
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-    function transferFrom(address from, address to, uint256 amount);
-    function mint(uint256 amount) payable;
-    function burn(uint256 amount);
-}
 
 const ACCOUNT: Address = address!("2222222222222222222222222222222222222222");
 const TARGETS: [Address; 3] = [
@@ -91,7 +78,7 @@ impl SelectorChoice {
     fn text(self) -> String {
         match self {
             Self::Signature(i) => SIGNATURES[i].0.into(),
-            Self::Hex(i) => format!("0x{}", alloy_primitives::hex::encode(SIGNATURES[i].1)),
+            Self::Hex(i) => hex(&SIGNATURES[i].1),
             Self::Native => "native".into(),
             Self::Any => "*".into(),
         }

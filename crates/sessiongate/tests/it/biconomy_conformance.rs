@@ -7,13 +7,8 @@
 //! can run them (`sessiongate test conformance`, which skips `neutral/`); `UPDATE_SCENARIOS=1`
 //! regenerates them, and otherwise they must equal what this test generates.
 
-#![allow(
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::generated_files::{assert_only, pretty_json, sync};
+use crate::common::{json_files, repo};
 use alloy_primitives::Bytes;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -35,19 +30,8 @@ struct Neutral {
     steps: Vec<Value>,
 }
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 fn files() -> Vec<PathBuf> {
-    let dir = root().join("conformance/biconomy/neutral");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.expect("readable entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
+    json_files(&repo("conformance/biconomy/neutral"))
 }
 
 fn neutral(path: &Path) -> Neutral {
@@ -195,7 +179,7 @@ fn the_readable_form_encodes_to_the_exact_session_key_data() {
 }
 
 fn generated_dir() -> PathBuf {
-    root().join("conformance/biconomy")
+    repo("conformance/biconomy")
 }
 
 /// The scenario file the CLI runs for one conformance file. Each deny states the kind the engine
@@ -216,9 +200,7 @@ fn generated(file: &Neutral) -> String {
             step.reason = None;
         }
     }
-    let mut text = serde_json::to_string_pretty(&scenario).expect("serializes");
-    text.push('\n');
-    text
+    pretty_json(&scenario)
 }
 
 /// The reason kinds that can stand for what the EVM did on a step.
@@ -251,46 +233,19 @@ fn chain_kinds(evm: &str) -> &'static [&'static str] {
 
 #[test]
 fn committed_cli_scenarios_equal_the_generated_ones() {
-    let update = std::env::var_os("UPDATE_SCENARIOS").is_some_and(|v| v == "1");
     let dir = generated_dir();
-    if update {
-        fs::create_dir_all(&dir).expect("create the scenario folder");
-    }
-    let mut names = Vec::new();
-    for path in files() {
-        let name = file_name(&path);
-        let text = generated(&neutral(&path));
-        let target = dir.join(&name);
-        if update {
-            fs::write(&target, &text).expect("write the scenario");
-        }
-        let committed = fs::read_to_string(&target)
-            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", target.display()));
-        assert_eq!(
-            committed, text,
-            "{name} is stale; run with UPDATE_SCENARIOS=1"
-        );
-        names.push(name);
-    }
-    let mut committed: Vec<String> = fs::read_dir(&dir)
-        .expect("the scenario folder")
-        .map(|e| e.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .map(|path| file_name(&path))
+    let files: Vec<(String, String)> = files()
+        .iter()
+        .map(|path| (file_name(path), generated(&neutral(path))))
         .collect();
-    committed.sort();
-    assert_eq!(
-        committed,
-        names,
-        "files in {} without a source",
-        dir.display()
-    );
+    sync(&dir, &files);
+    assert_only(&dir, &files, ".json");
 }
 
 /// The packed form of a document round-trips through the JSON shape.
 #[test]
 fn packed_form_of_a_readable_document_loads_the_same() {
-    let file = neutral(&root().join("conformance/biconomy/neutral/abi-realistic-003.json"));
+    let file = neutral(&repo("conformance/biconomy/neutral/abi-realistic-003.json"));
     let leaf = readable_leaf(&file).expect("readable");
     let doc: AbiSvmDocument = serde_json::from_value(json!({
         "format": "biconomy-abi-svm", "sessions": [leaf]

@@ -1,10 +1,5 @@
 //! Each malformed document is refused with a `LoadError` whose path and message name the field.
 
-#![allow(
-    clippy::panic,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
 use serde_json::{Value as Json, json};
 use sessiongate::{LoadError, Session};
 

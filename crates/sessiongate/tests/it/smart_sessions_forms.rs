@@ -2,32 +2,16 @@
 //! init data encoded here, independently of the crate, by `sol!` types) gives identical verdicts
 //! and identical effects over random sequences of calls.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::erc20::{approveCall, transferCall, transferFromCall};
+use crate::common::abi::smart_sessions::{
+    Condition, LimitUsage, ParamRule, UniActionConfig, UniParamRules,
+};
+use crate::common::{context, hex};
 use alloy_primitives::{Address, B256, Bytes, U256, address};
-use alloy_sol_types::{SolCall, SolValue, sol};
+use alloy_sol_types::{SolCall, SolValue};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sessiongate::{Call, Context, MemoryLedger, Session};
-
-sol! {
-    #[derive(Default)]
-    struct LimitUsage { uint256 limit; uint256 used; }
-    #[derive(Default)]
-    struct SolRule { uint8 condition; uint64 offset; bool isLimited; bytes32 refValue; LimitUsage usage; }
-    struct UniParamRules { uint256 length; SolRule[16] rules; }
-    struct UniActionConfig { uint256 valueLimitPerUse; UniParamRules paramRules; }
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-    function transferFrom(address from, address to, uint256 amount);
-}
+use sessiongate::{Call, MemoryLedger, Session};
 
 const SUDO: Address = address!("0000000000FEEc8D74e3143fBaBbca515358d869");
 const UNI: Address = address!("0000000000714Cf48FcF88A0bFBa70d313415032");
@@ -99,15 +83,15 @@ impl P {
         }
     }
 
-    /// `{policy, initData}` with init data encoded by this test's own `sol!` types.
+    /// `{policy, initData}` with init data encoded by the shared `sol!` types of `common::abi`.
     fn onchain(&self) -> Value {
         let (policy, data): (Address, Vec<u8>) = match self {
             P::Sudo => (SUDO, Vec::new()),
             P::Uni { per_use, rules } => {
-                let mut slots: [SolRule; 16] = Default::default();
+                let mut slots: [ParamRule; 16] = Default::default();
                 for (slot, (c, offset, reference, limit)) in slots.iter_mut().zip(rules) {
-                    *slot = SolRule {
-                        condition: *c,
+                    *slot = ParamRule {
+                        condition: Condition::try_from(*c).unwrap(),
                         offset: *offset,
                         isLimited: limit.is_some(),
                         refValue: B256::from(U256::from(*reference)),
@@ -161,10 +145,7 @@ impl A {
     fn target_selector(&self) -> (Address, String) {
         match self.selector {
             3 => (Address::with_last_byte(1), "0x00000001".into()),
-            s => (
-                TOKENS[self.token],
-                format!("0x{}", alloy_primitives::hex::encode(SELECTORS[s])),
-            ),
+            s => (TOKENS[self.token], hex(&SELECTORS[s])),
         }
     }
 }
@@ -288,7 +269,7 @@ proptest! {
         for (token, function, amount, value, now, to_self) in steps {
             let data = calldata(function, amount, to_self);
             let call = Call { to: TOKENS[token], value: U256::from(value), data: &data };
-            let ctx = Context { now, chain_id: 1, account: Some(ACCOUNT) };
+            let ctx = context(now, Some(ACCOUNT));
             let va = a.check(&[call], &ledger_a, &ctx);
             let vb = b.check(&[call], &ledger_b, &ctx);
             prop_assert_eq!(va.decision, vb.decision, "{} / {}", va, vb);

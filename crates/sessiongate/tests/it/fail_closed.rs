@@ -2,19 +2,19 @@
 //! the safe answer it now gets: strict decoding under every quantifier, calls to the account
 //! itself, one work budget per transaction, bounded explanations, caps on alternatives and calls,
 //! and inner calls of failed alternatives given back.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test fixtures"
-)]
 
-#[path = "account_encoding/mod.rs"]
-mod account_encoding;
-
-use account_encoding::{Function, Owned, erc7579_execute, packed_single, user_op_v07};
+use crate::common::abi::erc20::transferCall;
+use crate::common::abi::erc7579::installModuleCall;
+use crate::common::abi::multicall3::{Call3, aggregate3Call};
+use crate::common::abi::probe::blobsCall;
+use crate::common::abi::uniswap_v2::swapExactTokensForTokensCall;
+use crate::common::account_encoding::{
+    Function, Owned, erc7579_execute, packed_single, user_op_v07,
+};
+use crate::common::generated_files::{pretty_json, sync};
+use crate::common::{context, hex};
 use alloy_primitives::{Address, Bytes, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use serde_json::json;
 use sessiongate::account::AccountKind;
@@ -22,15 +22,6 @@ use sessiongate::calldata::{DecodeError, ParamPath, Signature, Work};
 use sessiongate::verdict::{MAX_CALL_VIOLATIONS, MAX_VIOLATIONS};
 use sessiongate::{Call, Context, MemoryLedger, Mode, Session, UserOperation, Verdict};
 use std::ops::ControlFlow;
-
-sol! {
-    function swapExactTokensForTokens(uint256 amountIn, uint256 amountOutMin, address[] path, address to, uint256 deadline);
-    function blobs(bytes[] data);
-    function transfer(address to, uint256 amount);
-    function installModule(uint256 moduleTypeId, address module, bytes initData);
-    struct Call3 { address target; bool allowFailure; bytes callData; }
-    function aggregate3(Call3[] calls);
-}
 
 const ACCOUNT: Address = address!("acc0000000000000000000000000000000000acc");
 const ROUTER: Address = address!("7a250d5630b4cf539739df2c5dacb4c659f2488d");
@@ -42,11 +33,7 @@ const MULTICALL3: Address = address!("ca11bde05977b3631167028862be2a173976ca11")
 const ETH: u128 = 1_000_000_000_000_000_000;
 
 fn ctx() -> Context {
-    Context {
-        now: 1_000,
-        chain_id: 1,
-        account: Some(ACCOUNT),
-    }
+    context(1_000, Some(ACCOUNT))
 }
 
 fn load(doc: serde_json::Value) -> Session {
@@ -492,7 +479,7 @@ proptest! {
 /// points at the same `m` arrays of `m` elements, which point at the same `m` arrays of `m`
 /// elements, which point at `m` empty arrays. Legal (offsets increase within each array) and
 /// about `(2 + 3m) · m` words long, yet `x[*][*][*][*][*]` reaches `n · m^3` arrays.
-pub fn aliased_arrays(n: usize, m: usize) -> Vec<u8> {
+pub(crate) fn aliased_arrays(n: usize, m: usize) -> Vec<u8> {
     let sig = Signature::parse("f(uint256[][][][][] x)").unwrap();
     let mut words: Vec<U256> = vec![U256::from(32)];
     // Positions (after the selector) of each level's arrays.
@@ -759,15 +746,12 @@ fn step(
 fn call_json(to: Address, value: U256, data: &[u8]) -> (&'static str, serde_json::Value) {
     (
         "call",
-        json!({ "to": to.to_string(), "value": value.to_string(), "data": format!("0x{}", alloy_primitives::hex::encode(data)) }),
+        json!({ "to": to.to_string(), "value": value.to_string(), "data": hex(data) }),
     )
 }
 
 fn account_json(data: &[u8]) -> (&'static str, serde_json::Value) {
-    (
-        "account_calldata",
-        json!(format!("0x{}", alloy_primitives::hex::encode(data))),
-    )
+    ("account_calldata", json!(hex(data)))
 }
 
 fn quantifier_scenarios() -> Vec<(&'static str, serde_json::Value)> {
@@ -891,7 +875,7 @@ fn self_call_scenarios() -> Vec<(&'static str, serde_json::Value)> {
 }
 
 fn scenario_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/fail-closed")
+    crate::common::repo("tests/scenarios/fail-closed")
 }
 
 /// The files are rewritten with `UPDATE_SCENARIOS=1`; otherwise each must equal what this
@@ -899,24 +883,14 @@ fn scenario_dir() -> std::path::PathBuf {
 #[test]
 fn fail_closed_scenarios_are_current_and_pass() {
     let dir = scenario_dir();
-    let update = std::env::var("UPDATE_SCENARIOS").is_ok_and(|v| v == "1");
-    for (name, scenario) in quantifier_scenarios()
+    let files: Vec<(&str, String)> = quantifier_scenarios()
         .into_iter()
         .chain(self_call_scenarios())
-    {
-        let text = serde_json::to_string_pretty(&scenario).unwrap() + "\n";
-        let path = dir.join(name);
-        if update {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &text).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", path.display()));
-        assert!(
-            committed == text,
-            "{name} differs from its generator; run with UPDATE_SCENARIOS=1"
-        );
-        let outcomes = sessiongate_scenario::Scenario::from_json(&committed)
+        .map(|(name, scenario)| (name, pretty_json(&scenario)))
+        .collect();
+    sync(&dir, &files);
+    for (name, text) in &files {
+        let outcomes = sessiongate_scenario::Scenario::from_json(text)
             .unwrap()
             .run()
             .unwrap();

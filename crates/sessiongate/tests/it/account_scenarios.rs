@@ -8,36 +8,22 @@
 //! what this generator makes, every step must get its expected verdict, and every denied step
 //! must be denied for the reason the generator names.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
-mod account_encoding;
-
-use account_encoding::{
+use crate::common::abi::erc20::transferCall;
+use crate::common::account_encoding::{
     Function, Gas, MULTI_SEND_CALL_ONLY, Owned, batch_arrays_raw, batch_v06_raw, batch_y6u_raw,
     erc7579_execute, executions, multi_send, packed_single, packed_transaction,
-    packed_transactions, safe_delegatecall, safe_operation, two_pow_64, user_op_v06, user_op_v07,
-    with_word, word_at,
+    packed_transactions, safe_delegatecall, safe_operation, user_op_v06, user_op_v07,
 };
+use crate::common::generated_files::{assert_only, pretty_json, sync};
+use crate::common::{repo, two_pow, with_word, word_at};
 use alloy_primitives::{Address, Bytes, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use serde_json::{Value, json};
 use sessiongate::account::AccountKind;
 use sessiongate::document::Quantity;
 use sessiongate::transaction::CallDocument;
 use sessiongate_scenario::{Expect, Scenario, Step};
-use std::path::{Path, PathBuf};
-use std::{env, fs};
-
-sol! {
-    function transfer(address to, uint256 amount);
-}
+use std::path::PathBuf;
 
 const ACCOUNT: Address = address!("acc7000000000000000000000000000000000001");
 const USDC: Address = address!("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
@@ -227,11 +213,9 @@ fn file(
     };
     // Each deny states the kind it gets; `reasons` above checks the sentence agrees.
     scenario.record_reasons().unwrap();
-    let mut text = serde_json::to_string_pretty(&scenario).unwrap();
-    text.push('\n');
     Generated {
         name: name.to_owned(),
-        text,
+        text: pretty_json(&scenario),
         reasons: plan.reasons,
     }
 }
@@ -332,7 +316,7 @@ fn erc7579_malformed(plan: &mut Plan) {
         "the batch's array offset points past the end of the execution calldata",
     );
     plan.deny_calldata(
-        with_word(batch.clone(), 132, two_pow_64()),
+        with_word(batch.clone(), 132, two_pow(64)),
         &unwrap_reason("batch array length at byte 132 is 2^64 or more"),
         "a batch length of 2^64: solady's decodeBatch reverts on lengths of 2^64 or more",
     );
@@ -386,7 +370,7 @@ fn abi_malformed(kind: AccountKind, batch: Function, plan: &mut Plan) {
         "the first array's offset points past the end of the calldata",
     );
     plan.deny_calldata(
-        with_word(calldata.clone(), length_at, two_pow_64()),
+        with_word(calldata.clone(), length_at, two_pow(64)),
         &invalid,
         "the first array's length is 2^64",
     );
@@ -470,7 +454,7 @@ fn safe_malformed(plan: &mut Plan) {
         "the data offset points past the end of the calldata",
     );
     plan.deny_calldata(
-        with_word(calldata.clone(), length_at, two_pow_64()),
+        with_word(calldata.clone(), length_at, two_pow(64)),
         &invalid,
         "the data length is 2^64",
     );
@@ -769,11 +753,6 @@ fn smart_sessions_user_ops(permit: bool, with_policy: bool) -> Generated {
 
 /// Fixtures for `crates/sessiongate-cli/tests/user_op.rs`: the user-op session and three ops.
 fn cli_fixtures() -> Vec<(String, String)> {
-    let pretty = |v: &Value| {
-        let mut text = serde_json::to_string_pretty(v).unwrap();
-        text.push('\n');
-        text
-    };
     let with_pm = |pm| Gas {
         paymaster: paymaster(pm, 30_000, 20_000),
         ..Gas::default()
@@ -784,18 +763,18 @@ fn cli_fixtures() -> Vec<(String, String)> {
         json!({ "type": "user_op_gas", "max_gas": MAX_GAS.to_string(), "max_cost": MAX_COST.to_string() }),
     ]);
     vec![
-        ("user-op-session.json".into(), pretty(&session)),
+        ("user-op-session.json".into(), pretty_json(&session)),
         (
             "user-op-v07-allowed.json".into(),
-            pretty(&user_op_v07(ACCOUNT, 1, &batch, &with_pm(PAYMASTER))),
+            pretty_json(&user_op_v07(ACCOUNT, 1, &batch, &with_pm(PAYMASTER))),
         ),
         (
             "user-op-v07-other-paymaster.json".into(),
-            pretty(&user_op_v07(ACCOUNT, 1, &batch, &with_pm(OTHER_PAYMASTER))),
+            pretty_json(&user_op_v07(ACCOUNT, 1, &batch, &with_pm(OTHER_PAYMASTER))),
         ),
         (
             "user-op-v06-allowed.json".into(),
-            pretty(&user_op_v06(
+            pretty_json(&user_op_v06(
                 ACCOUNT,
                 1,
                 &Function::Execute.encode(&[pay(50)]),
@@ -818,49 +797,18 @@ fn generated() -> Vec<Generated> {
 }
 
 fn scenario_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios/accounts")
+    repo("tests/scenarios/accounts")
 }
 
 fn fixture_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../sessiongate-cli/tests/fixtures")
-}
-
-/// Writes the files when `UPDATE_SCENARIOS=1`, then asserts the committed ones equal them.
-fn sync(dir: &Path, files: &[(String, String)]) {
-    if env::var("UPDATE_SCENARIOS").is_ok_and(|v| v == "1") {
-        fs::create_dir_all(dir).unwrap();
-        for (name, text) in files {
-            fs::write(dir.join(name), text).unwrap();
-        }
-    }
-    for (name, text) in files {
-        let path = dir.join(name);
-        let committed = fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_SCENARIOS=1", path.display()));
-        assert!(
-            committed == *text,
-            "{} differs from its generator; run with UPDATE_SCENARIOS=1",
-            path.display()
-        );
-    }
+    repo("crates/sessiongate-cli/tests/fixtures")
 }
 
 #[test]
 fn files_match_the_generator() {
     let files: Vec<(String, String)> = generated().into_iter().map(|g| (g.name, g.text)).collect();
     sync(&scenario_dir(), &files);
-    let mut on_disk: Vec<String> = fs::read_dir(scenario_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    on_disk.sort();
-    let mut names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
-    names.sort();
-    assert_eq!(
-        on_disk, names,
-        "every file in the folder comes from the generator"
-    );
+    assert_only(&scenario_dir(), &files, ".json");
 }
 
 #[test]

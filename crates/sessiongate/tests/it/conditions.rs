@@ -1,35 +1,21 @@
 //! Every condition, policy and matching rule at its boundaries: equal, one below, one over, and
 //! the overflow edge, asserting the reason and its numbers rather than only allow or deny.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::abi::erc20::{
+    approveCall, balanceOfCall, decreaseAllowanceCall, increaseAllowanceCall, transferCall,
+    transferFromCall,
+};
+use crate::common::abi::probe::{
+    setAddrCall, setFlagCall, setSignedCall, setSmallCall, setTagCall, setUCall,
+};
+use crate::common::{context, raw_calldata};
 use alloy_primitives::{Address, B256, I256, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use serde_json::{Value as Json, json};
 use sessiongate::calldata::WordType;
 use sessiongate::document::Condition as Op;
 use sessiongate::verdict::Value;
 use sessiongate::{Call, Context, MemoryLedger, Reason, Session, Verdict};
-
-sol! {
-    function setU(uint256 x);
-    function setSmall(uint8 x);
-    function setSigned(int16 x);
-    function setAddr(address who);
-    function setFlag(bool flag);
-    function setTag(bytes4 tag);
-    function transfer(address to, uint256 amount);
-    function approve(address spender, uint256 amount);
-    function increaseAllowance(address spender, uint256 added);
-    function decreaseAllowance(address spender, uint256 subtracted);
-    function transferFrom(address from, address to, uint256 amount);
-    function balanceOf(address owner);
-}
 
 const TARGET: Address = address!("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
 const TARGET_HEX: &str = "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48";
@@ -47,11 +33,7 @@ fn load(doc: Json) -> Session {
 }
 
 fn ctx(now: u64) -> Context {
-    Context {
-        now,
-        chain_id: 1,
-        account: Some(ACCOUNT),
-    }
+    context(now, Some(ACCOUNT))
 }
 
 /// Runs `check` and `explain` on a batch and returns the fast verdict, after checking that both
@@ -91,15 +73,6 @@ fn call_at<'s>(
 
 fn call<'s>(s: &'s Session, data: &[u8]) -> Verdict<'s> {
     call_at(s, TARGET, 0, data, &MemoryLedger::new())
-}
-
-/// Calldata built by hand: a selector and raw words, for encodings `abi_encode` will not produce.
-fn raw(selector: [u8; 4], words: &[U256]) -> Vec<u8> {
-    let mut data = selector.to_vec();
-    for word in words {
-        data.extend_from_slice(&word.to_be_bytes::<32>());
-    }
-    data
 }
 
 /// One action `a` on TARGET with the given selector and a single rule.
@@ -306,7 +279,10 @@ fn small_uint_checks_range_then_condition() {
     let v = call(&s, &setSmallCall { x: 255 }.abi_encode());
     assert_condition(&v, Op::Lte, Value::Uint(U256::from(255)));
     // 256 does not fit a uint8: Solidity's decoder reverts, so the engine denies.
-    let v = call(&s, &raw(setSmallCall::SELECTOR, &[U256::from(256)]));
+    let v = call(
+        &s,
+        &raw_calldata(setSmallCall::SELECTOR, &[U256::from(256)]),
+    );
     assert_dirty(&v, WordType::Uint(8), 0, U256::from(256));
 }
 
@@ -361,7 +337,10 @@ fn int_in_range_across_zero() {
         }
     }
     // 0x8000 without sign extension is not an int16.
-    let v = call(&s, &raw(setSignedCall::SELECTOR, &[U256::from(0x8000)]));
+    let v = call(
+        &s,
+        &raw_calldata(setSignedCall::SELECTOR, &[U256::from(0x8000)]),
+    );
     assert_dirty(&v, WordType::Int(16), 0, U256::from(0x8000));
 }
 
@@ -392,7 +371,7 @@ fn address_eq_ne_one_of() {
     assert_condition(&call(&one_of, &set_addr(A3)), Op::OneOf, Value::Address(A3));
     // A1 with a high bit set is dirty, not A1.
     let dirty = U256::from_be_slice(A1.as_slice()) | (U256::from(1) << 200);
-    let v = call(&eq, &raw(setAddrCall::SELECTOR, &[dirty]));
+    let v = call(&eq, &raw_calldata(setAddrCall::SELECTOR, &[dirty]));
     assert_dirty(&v, WordType::Address, 0, dirty);
 }
 
@@ -405,7 +384,7 @@ fn bool_values_and_dirty_two() {
     assert_allowed(&call(&s, &setFlagCall { flag: true }.abi_encode()));
     let v = call(&s, &setFlagCall { flag: false }.abi_encode());
     assert_condition(&v, Op::Eq, Value::Bool(false));
-    let v = call(&s, &raw(setFlagCall::SELECTOR, &[U256::from(2)]));
+    let v = call(&s, &raw_calldata(setFlagCall::SELECTOR, &[U256::from(2)]));
     assert_dirty(&v, WordType::Bool, 0, U256::from(2));
     let s = rule_session(
         "setFlag(bool flag)",
@@ -436,7 +415,7 @@ fn bytes4_eq_one_of_and_dirty_low_bytes() {
     // A bytes4 with anything in its low 28 bytes is dirty.
     let word = U256::from_be_bytes(left_aligned) | U256::from(1);
     assert_dirty(
-        &call(&s, &raw(setTagCall::SELECTOR, &[word])),
+        &call(&s, &raw_calldata(setTagCall::SELECTOR, &[word])),
         WordType::FixedBytes(4),
         0,
         word,
@@ -496,11 +475,14 @@ fn index_param_on_hex_selector_reads_its_word() {
     );
     assert_allowed(&call(
         &s,
-        &raw(RAW_SELECTOR, &[U256::from(999), U256::from(9)]),
+        &raw_calldata(RAW_SELECTOR, &[U256::from(999), U256::from(9)]),
     ));
-    let v = call(&s, &raw(RAW_SELECTOR, &[U256::ZERO, U256::from(10)]));
+    let v = call(
+        &s,
+        &raw_calldata(RAW_SELECTOR, &[U256::ZERO, U256::from(10)]),
+    );
     assert_condition(&v, Op::Lt, Value::Uint(U256::from(10)));
-    let v = call(&s, &raw(RAW_SELECTOR, &[U256::ZERO]));
+    let v = call(&s, &raw_calldata(RAW_SELECTOR, &[U256::ZERO]));
     assert_eq!(
         *first_reason(&v),
         Reason::ShortCalldata {

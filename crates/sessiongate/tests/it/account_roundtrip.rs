@@ -3,28 +3,15 @@
 //! the same calldata as a v0.6 or v0.7 user operation's callData, through its JSON-RPC shape,
 //! is allowed with the operation's sender as the account.
 
-#![allow(
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
-mod account_encoding;
-
-use account_encoding::{Function, Gas, Owned, user_op_v06, user_op_v07};
+use crate::common::abi::erc20::transferFromCall;
+use crate::common::account_encoding::{Function, Gas, Owned, owned, user_op_v06, user_op_v07};
+use crate::common::context;
 use alloy_primitives::{Address, U256, address};
-use alloy_sol_types::{SolCall, sol};
+use alloy_sol_types::SolCall;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sessiongate::account::{AccountKind, Unwrapped, unwrap};
+use sessiongate::account::{AccountKind, unwrap};
 use sessiongate::{Context, MemoryLedger, Mode, Session, UserOperation, Verdict};
-
-sol! {
-    function transferFrom(address from, address to, uint256 amount);
-}
 
 /// A target no random call has: keeps a session's action list non-empty.
 const UNUSED: Address = address!("00000000000000000000000000000000deadbeef");
@@ -52,25 +39,7 @@ fn sudo_session(targets: &[Address]) -> Session {
 }
 
 fn ctx(account: Option<Address>) -> Context {
-    Context {
-        now: NOW,
-        chain_id: 1,
-        account,
-    }
-}
-
-fn owned(unwrapped: Unwrapped<'_>) -> Vec<Owned> {
-    match unwrapped {
-        Unwrapped::Calls(calls) => calls
-            .into_iter()
-            .map(|c| Owned {
-                to: c.to,
-                value: c.value,
-                data: c.data.to_vec(),
-            })
-            .collect(),
-        other => panic!("expected calls, got {other:?}"),
-    }
+    context(NOW, account)
 }
 
 fn describe(verdict: &Verdict<'_>) -> String {

@@ -4,9 +4,6 @@
 //! faces (load, decide, budgets, transaction, user_op) → formats, evaluate → document →
 //! compiled → verdict, ledger, condition → account → call, calldata, wire.
 
-// Helpers are test code, where a failed read should stop the test loudly.
-#![allow(clippy::unwrap_used, clippy::string_slice, clippy::indexing_slicing)]
-
 use std::fs;
 use std::path::{Path, PathBuf};
 

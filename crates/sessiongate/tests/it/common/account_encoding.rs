@@ -1,47 +1,15 @@
 //! Every account kind's execute entry points, encoded with alloy `sol!` from the accounts' own
 //! signatures (not from the crate's decoders), and user operations in their JSON-RPC shapes.
-//! Shared by `account_scenarios.rs` and `account_roundtrip.rs`.
-
-#![allow(
-    dead_code,
-    reason = "two test crates include this module and each uses part of it"
-)]
 
 use alloy_primitives::{Address, B256, Bytes, U256, address, hex};
 use alloy_sol_types::sol_data::{self, Uint};
-use alloy_sol_types::{SolCall, SolType, SolValue, sol};
+use alloy_sol_types::{SolCall, SolType, SolValue};
 use serde_json::{Map, Value, json};
-use sessiongate::account::AccountKind;
+use sessiongate::account::{AccountKind, Unwrapped};
 
-mod erc7579 {
-    alloy_sol_types::sol! {
-        struct Execution { address target; uint256 value; bytes callData; }
-        function execute(bytes32 mode, bytes executionCalldata);
-    }
-}
-mod single {
-    alloy_sol_types::sol! { function execute(address dest, uint256 value, bytes func); }
-}
-mod v06 {
-    alloy_sol_types::sol! { function executeBatch(address[] dest, bytes[] func); }
-}
-mod arrays {
-    alloy_sol_types::sol! { function executeBatch(address[] dest, uint256[] value, bytes[] func); }
-}
-mod structs {
-    alloy_sol_types::sol! {
-        struct Call { address target; uint256 value; bytes data; }
-        function executeBatch(Call[] calls);
-        function execute(Call[] calls);
-    }
-}
-sol! {
-    function execute_ncC(address dest, uint256 value, bytes func);
-    function executeBatch_y6U(address[] dest, uint256[] value, bytes[] func);
-    function executeUserOp(address to, uint256 value, bytes data, uint8 operation);
-    function executeUserOpWithErrorString(address to, uint256 value, bytes data, uint8 operation);
-    function multiSend(bytes transactions);
-}
+use super::abi::biconomy_v2::{execute_ncCCall, executeBatch_y6UCall};
+use super::abi::safe::{executeUserOpCall, executeUserOpWithErrorStringCall, multiSendCall};
+use super::abi::{arrays, erc7579, single, structs, v06};
 
 /// MultiSendCallOnly 1.4.1, canonical deployment (safe-global/safe-deployments).
 pub(crate) const MULTI_SEND_CALL_ONLY: Address =
@@ -53,6 +21,21 @@ pub(crate) struct Owned {
     pub to: Address,
     pub value: U256,
     pub data: Vec<u8>,
+}
+
+/// The calls an unwrap result holds, owned; panics on anything else.
+pub fn owned(unwrapped: Unwrapped<'_>) -> Vec<Owned> {
+    match unwrapped {
+        Unwrapped::Calls(calls) => calls
+            .into_iter()
+            .map(|c| Owned {
+                to: c.to,
+                value: c.value,
+                data: c.data.to_vec(),
+            })
+            .collect(),
+        other => panic!("expected calls, got {other:?}"),
+    }
 }
 
 /// One execute entry point.
@@ -253,13 +236,14 @@ impl Function {
 fn bytes(data: &[u8]) -> Bytes {
     Bytes::copy_from_slice(data)
 }
-fn targets(calls: &[Owned]) -> Vec<Address> {
+/// The calls' targets, values and data, as parallel arrays.
+pub fn targets(calls: &[Owned]) -> Vec<Address> {
     calls.iter().map(|c| c.to).collect()
 }
-fn values(calls: &[Owned]) -> Vec<U256> {
+pub fn values(calls: &[Owned]) -> Vec<U256> {
     calls.iter().map(|c| c.value).collect()
 }
-fn datas(calls: &[Owned]) -> Vec<Bytes> {
+pub fn datas(calls: &[Owned]) -> Vec<Bytes> {
     calls.iter().map(|c| bytes(&c.data)).collect()
 }
 fn structs(calls: &[Owned]) -> Vec<structs::Call> {
@@ -358,22 +342,6 @@ pub(crate) fn batch_arrays_raw(dest: Vec<Address>, value: Vec<U256>, func: Vec<B
 /// Biconomy `executeBatch_y6U(dest, value, func)` with arrays of any lengths.
 pub(crate) fn batch_y6u_raw(dest: Vec<Address>, value: Vec<U256>, func: Vec<Bytes>) -> Vec<u8> {
     executeBatch_y6UCall::new((dest, value, func)).abi_encode()
-}
-
-/// The calldata with the 32-byte word at byte `at` replaced.
-pub(crate) fn with_word(mut calldata: Vec<u8>, at: usize, word: U256) -> Vec<u8> {
-    calldata[at..at + 32].copy_from_slice(&word.to_be_bytes::<32>());
-    calldata
-}
-
-/// The word at byte `at`, as a position.
-pub(crate) fn word_at(calldata: &[u8], at: usize) -> usize {
-    usize::try_from(U256::from_be_slice(&calldata[at..at + 32])).unwrap()
-}
-
-/// 2^64: the smallest offset or length Solidity's decoder refuses outright.
-pub(crate) fn two_pow_64() -> U256 {
-    U256::from(1) << 64
 }
 
 // ---- user operations ----------------------------------------------------------------------

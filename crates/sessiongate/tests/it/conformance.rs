@@ -1,27 +1,13 @@
 //! The conformance files in `conformance/`: verdicts that came from running the real contracts in
 //! an EVM. Every step must get the verdict the chain gave.
 
-#![allow(
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test helpers: a failed expectation should panic"
-)]
-
+use crate::common::{json_files, repo};
 use sessiongate_scenario::Scenario;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn files(folder: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../conformance")
-        .join(folder);
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.expect("readable entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
+    json_files(&repo("conformance").join(folder))
 }
 
 /// Runs every file of a folder; returns (files, steps) and lists every failing step.
