@@ -1,6 +1,6 @@
 //! Rhinestone Smart Sessions (ERC-7579): the SDK's JSON shape (`"format": "smart-sessions"`) and
 //! the module's own `Session` struct (`"format": "smart-sessions-onchain"`), both reduced to
-//! [`PolicyConfig`]s as the deployed policy contracts store them, then compiled onto the engine
+//! policy configurations as the deployed policy contracts store them, then compiled onto the engine
 //! with the module's dispatch (exact action, else the fallback action).
 
 mod compile;
