@@ -14,7 +14,7 @@ fn session(other_actions: usize) -> Session {
 
 /// Evaluates with a reused verdict (the zero-allocation path) and checks the fixture allows.
 fn bench_evaluate_into(c: &mut Criterion, name: &str, session: &Session, calls: &[Call<'_>]) {
-    let (ledger, ctx) = (ledger(), context());
+    let (ledger, ctx) = (ledger(session), context());
     let mut verdict = Verdict::default();
     session.evaluate_into(calls, &ledger, &ctx, Mode::Fast, &mut verdict);
     assert!(verdict.is_allow(), "{name}: {verdict}");
@@ -37,7 +37,7 @@ fn transfer(c: &mut Criterion) {
     let calls = [token_call(&data)];
     let one = session(0);
     bench_evaluate_into(c, "transfer_check", &one, &calls);
-    let (ledger, ctx) = (ledger(), context());
+    let (ledger, ctx) = (ledger(&one), context());
     c.bench_function("transfer_check_via_check", |b| {
         b.iter(|| black_box(&one).check(black_box(&calls), black_box(&ledger), black_box(&ctx)))
     });
@@ -51,7 +51,7 @@ fn batch(c: &mut Criterion) {
     let calls = token_calls(&data);
     let one = session(0);
     bench_evaluate_into(c, "batch_10", &one, &calls);
-    let (ledger, ctx) = (ledger(), context());
+    let (ledger, ctx) = (ledger(&one), context());
     let mut verdict = Verdict::default();
     c.bench_function("ten_single_checks", |b| {
         b.iter(|| {
@@ -75,26 +75,33 @@ fn compile(c: &mut Criterion) {
 fn baselines(c: &mut Criterion) {
     let data = allowed_calldata();
     let call = token_call(&data);
-    let (ledger, limits) = (ledger(), TransferLimits::FIXTURE);
-    assert!(check_sol(&limits, &call, &ledger, NOW).is_some());
+    let one = session(0);
+    let (ledger, limits, spent) = (ledger(&one), TransferLimits::FIXTURE, one.key(SPEND_KEY));
+    assert!(check_sol(&limits, &call, &ledger, &spent, NOW).is_some());
     c.bench_function("baseline_sol", |b| {
         b.iter(|| {
             check_sol(
                 black_box(&limits),
                 black_box(&call),
                 black_box(&ledger),
+                black_box(&spent),
                 black_box(NOW),
             )
         })
     });
     let dynamic = DynTransfer::new().expect("signature parses");
-    assert!(dynamic.check(&limits, &call, &ledger, NOW).is_some());
+    assert!(
+        dynamic
+            .check(&limits, &call, &ledger, &spent, NOW)
+            .is_some()
+    );
     c.bench_function("baseline_dyn_abi", |b| {
         b.iter(|| {
             dynamic.check(
                 black_box(&limits),
                 black_box(&call),
                 black_box(&ledger),
+                black_box(&spent),
                 black_box(NOW),
             )
         })

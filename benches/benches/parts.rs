@@ -68,9 +68,10 @@ fn ablation(c: &mut Criterion) {
     ];
     let data = allowed_calldata();
     let calls = [token_call(&data)];
-    let (ledger, ctx) = (ledger(), context());
+    let ctx = context();
     let mut verdict = Verdict::default();
     for (name, session) in &variants {
+        let ledger = ledger(session);
         session.evaluate_into(&calls, &ledger, &ctx, Mode::Fast, &mut verdict);
         assert!(verdict.is_allow(), "{name}: {verdict}");
         c.bench_function(&format!("ablation/{name}"), |b| {
@@ -83,9 +84,10 @@ fn ablation(c: &mut Criterion) {
 }
 
 fn blocks(c: &mut Criterion) {
-    let ledger = ledger();
+    let session = Session::from_json(&transfer_session_json(0)).expect("fixture compiles");
+    let (ledger, key) = (ledger(&session), session.key(SPEND_KEY));
     c.bench_function("parts/ledger_read", |b| {
-        b.iter(|| black_box(&ledger).used(black_box(SPEND_KEY)))
+        b.iter(|| black_box(&ledger).read(black_box(&key)))
     });
     let label: Arc<str> = Arc::from(ACTION);
     c.bench_function("parts/arc_clone_drop", |b| {

@@ -15,7 +15,7 @@ fn compile(name: &str, json: &str) -> Session {
 
 /// Evaluates with a reused verdict (the zero-allocation path) and checks the fixture allows.
 fn bench_evaluate_into(c: &mut Criterion, name: &str, session: &Session, calls: &[Call<'_>]) {
-    let (ledger, ctx) = (ledger(), context());
+    let (ledger, ctx) = (ledger(session), context());
     let mut verdict = Verdict::default();
     session.evaluate_into(calls, &ledger, &ctx, Mode::Fast, &mut verdict);
     assert!(verdict.is_allow(), "{name}: {verdict}");

@@ -2,12 +2,12 @@
 //! decode the call, compare `to` and `amount`, cap the value, check the time window, and read the
 //! ledger to check the spend cap. Each returns the amount to add to the spend counter on allow.
 
-use crate::fixtures::{SPEND_KEY, TOKEN, TransferLimits, transferCall};
+use crate::fixtures::{TOKEN, TransferLimits, transferCall};
 use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
 use alloy_json_abi::Function;
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolCall;
-use sessiongate::{Call, MemoryLedger};
+use sessiongate::{Call, LedgerKey, MemoryLedger};
 
 /// The checks after decoding, shared by both baselines.
 fn checks(
@@ -16,6 +16,7 @@ fn checks(
     to: Address,
     amount: U256,
     ledger: &MemoryLedger,
+    spent: &LedgerKey<'_>,
     now: u64,
 ) -> Option<U256> {
     let allowed = to == limits.payee
@@ -25,7 +26,7 @@ fn checks(
     if !allowed {
         return None;
     }
-    let total = ledger.get(SPEND_KEY).checked_add(amount)?;
+    let total = ledger.get(spent).checked_add(amount)?;
     (total <= limits.spend_cap).then_some(amount)
 }
 
@@ -34,13 +35,14 @@ pub fn check_sol(
     limits: &TransferLimits,
     call: &Call<'_>,
     ledger: &MemoryLedger,
+    spent: &LedgerKey<'_>,
     now: u64,
 ) -> Option<U256> {
     if call.to != TOKEN {
         return None;
     }
     let decoded = transferCall::abi_decode_validate(call.data).ok()?;
-    checks(limits, call, decoded.to, decoded.amount, ledger, now)
+    checks(limits, call, decoded.to, decoded.amount, ledger, spent, now)
 }
 
 /// The check with a run-time parsed ABI function and alloy-dyn-abi's decoder.
@@ -64,6 +66,7 @@ impl DynTransfer {
         limits: &TransferLimits,
         call: &Call<'_>,
         ledger: &MemoryLedger,
+        spent: &LedgerKey<'_>,
         now: u64,
     ) -> Option<U256> {
         if call.to != TOKEN {
@@ -77,7 +80,7 @@ impl DynTransfer {
         let [DynSolValue::Address(to), DynSolValue::Uint(amount, 256)] = values.as_slice() else {
             return None;
         };
-        checks(limits, call, *to, *amount, ledger, now)
+        checks(limits, call, *to, *amount, ledger, spent, now)
     }
 }
 
@@ -111,8 +114,9 @@ mod tests {
         fn decide(&self, dyn_too: bool) -> bool {
             let session = Session::from_json(&transfer_session_json(2)).unwrap();
             let limits = TransferLimits::FIXTURE;
-            let mut ledger = ledger();
-            ledger.set(SPEND_KEY, self.used);
+            let mut ledger = ledger(&session);
+            let spent = session.key(SPEND_KEY);
+            ledger.set(&spent, self.used);
             let call = Call {
                 to: TOKEN,
                 value: U256::from(self.value),
@@ -123,12 +127,15 @@ mod tests {
                 ..context()
             };
             let engine = session.check(&[call], &ledger, &ctx);
-            let spend = engine.effects.first().map(|e| e.add);
-            let sol = check_sol(&limits, &call, &ledger, self.now);
+            let spend = engine.effects.first().map(|e| match e.op {
+                sessiongate::Op::Add(amount) => amount,
+                sessiongate::Op::Set(_) => U256::ZERO,
+            });
+            let sol = check_sol(&limits, &call, &ledger, &spent, self.now);
             assert_eq!(spend, sol, "sol: {engine}");
             if dyn_too {
                 let dynamic = DynTransfer::new().unwrap();
-                let spend_dyn = dynamic.check(&limits, &call, &ledger, self.now);
+                let spend_dyn = dynamic.check(&limits, &call, &ledger, &spent, self.now);
                 assert_eq!(spend_dyn, sol, "dyn: {engine}");
             }
             engine.is_allow()

@@ -4,7 +4,7 @@
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value, json};
-use sessiongate::{Call, Context, MemoryLedger};
+use sessiongate::{Call, Context, LedgerKey, MemoryLedger, Session};
 
 sol! {
     /// The ERC-20 function every fixture calls.
@@ -200,13 +200,25 @@ pub fn token_calls(data: &[Vec<u8>]) -> Vec<Call<'_>> {
     data.iter().map(|d| token_call(d)).collect()
 }
 
-/// A ledger with [`SPEND_USED`] already spent under [`SPEND_KEY`], among other sessions' counters.
-pub fn ledger() -> MemoryLedger {
+/// A ledger with [`SPEND_USED`] already spent under [`SPEND_KEY`] of `session`, among other
+/// counters of it and of another session.
+pub fn ledger(session: &Session) -> MemoryLedger {
     let mut ledger = MemoryLedger::new();
-    ledger.set("actions/approve-router/policies[0]", U256::from(3));
-    ledger.set(SPEND_KEY, U256::from(SPEND_USED));
-    ledger.set("actions/swap/rules[0]", U256::from(40_000_000));
-    ledger.set("session/policies[1]", U256::from(17));
+    ledger.set(
+        &session.key("actions/approve-router/policies[0]"),
+        U256::from(3),
+    );
+    ledger.set(&session.key(SPEND_KEY), U256::from(SPEND_USED));
+    ledger.set(
+        &session.key("actions/swap/rules[0]"),
+        U256::from(40_000_000),
+    );
+    ledger.set(&session.key("session/policies[1]"), U256::from(17));
+    let other = LedgerKey {
+        session: sessiongate::Fingerprint(alloy_primitives::B256::repeat_byte(7)),
+        ..session.key(SPEND_KEY)
+    };
+    ledger.set(&other, U256::from(1));
     ledger
 }
 
@@ -229,11 +241,11 @@ mod tests {
         let session = Session::from_json(&transfer_session_json(3)).unwrap();
         assert_eq!(session.action_count(), 4);
         let data = allowed_calldata();
-        let v = session.check(&[token_call(&data)], &ledger(), &context());
+        let v = session.check(&[token_call(&data)], &ledger(&session), &context());
         assert!(v.is_allow(), "{v}");
         assert_eq!(v.effects.len(), 1, "{:?}", v.effects);
-        assert_eq!(v.effects[0].key.as_str(), SPEND_KEY);
-        assert_eq!(v.effects[0].add, U256::from(AMOUNT));
+        assert_eq!(v.effects[0].key.counter, SPEND_KEY);
+        assert_eq!(v.effects[0].op, sessiongate::Op::Add(U256::from(AMOUNT)));
     }
 
     #[test]
@@ -241,7 +253,7 @@ mod tests {
         let session = Session::from_json(&transfer_session_json(500)).unwrap();
         assert_eq!(session.action_count(), 501);
         let data = allowed_calldata();
-        let v = session.check(&[token_call(&data)], &ledger(), &context());
+        let v = session.check(&[token_call(&data)], &ledger(&session), &context());
         assert_eq!(v.allowed_by.first().map(|a| &**a), Some(ACTION), "{v}");
     }
 
@@ -249,11 +261,14 @@ mod tests {
     fn batch_is_allowed_and_sums_into_one_effect() {
         let session = Session::from_json(&transfer_session_json(0)).unwrap();
         let data = batch_calldata();
-        let v = session.check(&token_calls(&data), &ledger(), &context());
+        let v = session.check(&token_calls(&data), &ledger(&session), &context());
         assert!(v.is_allow(), "{v}");
         assert_eq!(v.allowed_by.len(), BATCH_LEN);
         assert_eq!(v.effects.len(), 1, "{:?}", v.effects);
-        assert_eq!(v.effects[0].add, U256::from(55_000_000));
+        assert_eq!(
+            v.effects[0].op,
+            sessiongate::Op::Add(U256::from(55_000_000))
+        );
     }
 
     #[test]
@@ -506,7 +521,7 @@ pub mod native {
         fn swap_session_allows_the_five_hop_path() {
             let s = compile(&swap_session_json());
             let data = swap_calldata();
-            let v = s.check(&[router_call(&data)], &ledger(), &context());
+            let v = s.check(&[router_call(&data)], &ledger(&s), &context());
             assert!(v.is_allow(), "{v}");
             assert_eq!(v.allowed_by.len(), 1);
             assert!(v.effects.is_empty(), "{:?}", v.effects);
@@ -542,7 +557,7 @@ pub mod native {
                 ),
             ];
             for (param, data) in cases {
-                let v = s.check(&[router_call(&data)], &ledger(), &context());
+                let v = s.check(&[router_call(&data)], &ledger(&s), &context());
                 assert!(!v.is_allow(), "{param}: {v}");
                 assert_eq!(v.violations[0].param.as_deref(), Some(param), "{v}");
                 assert!(
@@ -556,13 +571,13 @@ pub mod native {
         fn payroll_session_allows_all_fifty_and_denies_a_stranger_or_a_raise() {
             let s = compile(&payroll_session_json());
             let data = payroll_calldata();
-            let v = s.check(&[payroll_call(&data)], &ledger(), &context());
+            let v = s.check(&[payroll_call(&data)], &ledger(&s), &context());
             assert!(v.is_allow(), "{v}");
             let mut staff = employees();
             staff[17] = Address::repeat_byte(0x99);
             let amounts = vec![1_000_000_000; EMPLOYEES];
             let data = payroll_calldata_with(&staff, &amounts);
-            let v = s.check(&[payroll_call(&data)], &ledger(), &context());
+            let v = s.check(&[payroll_call(&data)], &ledger(&s), &context());
             assert_eq!(
                 v.violations[0].param.as_deref(),
                 Some("recipients[17]"),
@@ -571,7 +586,7 @@ pub mod native {
             let mut amounts = amounts;
             amounts[49] = PAY_CAP + 1;
             let data = payroll_calldata_with(&employees(), &amounts);
-            let v = s.check(&[payroll_call(&data)], &ledger(), &context());
+            let v = s.check(&[payroll_call(&data)], &ledger(&s), &context());
             assert_eq!(v.violations[0].param.as_deref(), Some("amounts[49]"), "{v}");
         }
 
@@ -580,12 +595,15 @@ pub mod native {
             let s = compile(&multicall_session_json());
             let data = multicall_calldata();
             assert_eq!(batch_calldata().len(), BATCH_LEN);
-            let v = s.check(&[multicall_call(&data)], &ledger(), &context());
+            let v = s.check(&[multicall_call(&data)], &ledger(&s), &context());
             assert!(v.is_allow(), "{v}");
             assert_eq!(v.allowed_by.len(), 1, "{v}");
             assert_eq!(v.effects.len(), 1, "{:?}", v.effects);
-            assert_eq!(v.effects[0].key.as_str(), SPEND_KEY);
-            assert_eq!(v.effects[0].add, U256::from(MULTICALL_SPEND));
+            assert_eq!(v.effects[0].key.counter, SPEND_KEY);
+            assert_eq!(
+                v.effects[0].op,
+                sessiongate::Op::Add(U256::from(MULTICALL_SPEND))
+            );
         }
 
         #[test]
@@ -594,7 +612,7 @@ pub mod native {
             let mut inner = batch_calldata();
             inner[6] = transfer_calldata(Address::repeat_byte(0x99), AMOUNT);
             let data = multicall_calldata_with(TOKEN, &inner);
-            let v = s.check(&[multicall_call(&data)], &ledger(), &context());
+            let v = s.check(&[multicall_call(&data)], &ledger(&s), &context());
             assert!(!v.is_allow(), "{v}");
             assert_eq!(v.violations[0].param.as_deref(), Some("to"), "{v}");
             assert_eq!(v.violations[0].inner.as_slice(), &[6], "{v}");

@@ -29,8 +29,15 @@ struct Alternative {
 
 #[derive(Arbitrary, Debug)]
 enum Inner {
-    Transfer { target: u8, amount: u16, dirty: bool },
-    Nested { target: u8, calls: Vec<Inner> },
+    Transfer {
+        target: u8,
+        amount: u16,
+        dirty: bool,
+    },
+    Nested {
+        target: u8,
+        calls: Vec<Inner>,
+    },
     SelfExecute(Box<Inner>),
 }
 
@@ -54,7 +61,9 @@ fn session(input: &Input) -> Option<Session> {
                 nested["target"] = json!("calls[*].target");
             }
             let rules = match alt.max_len {
-                Some(max) => json!([{ "param": "calls.length", "condition": "lte", "value": max % 8 }]),
+                Some(max) => {
+                    json!([{ "param": "calls.length", "condition": "lte", "value": max % 8 }])
+                }
                 None => json!([]),
             };
             json!({
@@ -80,8 +89,16 @@ fn session(input: &Input) -> Option<Session> {
 fn encode(inner: &Inner, depth: usize) -> (Address, Vec<u8>) {
     let target = |t: &u8| TARGETS[usize::from(*t) % TARGETS.len()];
     match inner {
-        Inner::Transfer { target: t, amount, dirty } => {
-            let mut data = transferCall { to: PAYEE, amount: U256::from(*amount) }.abi_encode();
+        Inner::Transfer {
+            target: t,
+            amount,
+            dirty,
+        } => {
+            let mut data = transferCall {
+                to: PAYEE,
+                amount: U256::from(*amount),
+            }
+            .abi_encode();
             if *dirty {
                 data[4] = 1;
             }
@@ -93,27 +110,50 @@ fn encode(inner: &Inner, depth: usize) -> (Address, Vec<u8>) {
                 .take(6)
                 .map(|c| {
                     let (target, data) = encode(c, depth + 1);
-                    Call3 { target, allowFailure: false, callData: Bytes::from(data) }
+                    Call3 {
+                        target,
+                        allowFailure: false,
+                        callData: Bytes::from(data),
+                    }
                 })
                 .collect();
             (target(t), aggregate3Call { calls }.abi_encode())
         }
         Inner::SelfExecute(inner) if depth < 5 => {
             let (dest, func) = encode(inner, depth + 1);
-            (ACCOUNT, executeCall { dest, value: U256::ZERO, func: func.into() }.abi_encode())
+            (
+                ACCOUNT,
+                executeCall {
+                    dest,
+                    value: U256::ZERO,
+                    func: func.into(),
+                }
+                .abi_encode(),
+            )
         }
         _ => (TOKEN, vec![]),
     }
 }
 
 fuzz_target!(|input: Input| {
-    let Some(session) = session(&input) else { return };
-    let encoded: Vec<(Address, Vec<u8>)> = input.calls.iter().take(8).map(|c| encode(c, 0)).collect();
+    let Some(session) = session(&input) else {
+        return;
+    };
+    let encoded: Vec<(Address, Vec<u8>)> =
+        input.calls.iter().take(8).map(|c| encode(c, 0)).collect();
     let calls: Vec<Call<'_>> = encoded
         .iter()
-        .map(|(to, data)| Call { to: *to, value: U256::ZERO, data })
+        .map(|(to, data)| Call {
+            to: *to,
+            value: U256::ZERO,
+            data,
+        })
         .collect();
     let account = input.account_known.then_some(ACCOUNT);
-    let ctx = Context { now: 1, chain_id: 1, account };
+    let ctx = Context {
+        now: 1,
+        chain_id: 1,
+        account,
+    };
     invariants::evaluate(&session, &calls, &MemoryLedger::new(), &ctx);
 });

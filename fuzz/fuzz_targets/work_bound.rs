@@ -103,7 +103,11 @@ fuzz_target!(|input: Input| {
     match input.aliased {
         Some((levels, n, m)) => {
             let levels = 2 + usize::from(levels % 4);
-            data.extend(aliased(levels, 1 + usize::from(n % 12), 1 + usize::from(m % 12)));
+            data.extend(aliased(
+                levels,
+                1 + usize::from(n % 12),
+                1 + usize::from(m % 12),
+            ));
         }
         None => data.extend_from_slice(&input.raw),
     }
@@ -120,22 +124,44 @@ fuzz_target!(|input: Input| {
         ControlFlow::Continue(())
     });
     assert!(work.spent() <= budget, "spent {} of {budget}", work.spent());
-    assert!(leaves <= work.spent(), "{leaves} leaves in {} steps", work.spent());
+    assert!(
+        leaves <= work.spent(),
+        "{leaves} leaves in {} steps",
+        work.spent()
+    );
     let spent = work.spent();
     match walked {
         Err(DecodeError::WorkExhausted { .. }) => assert_eq!(work.left(), 0),
         Ok(()) => {
             let again = Work::new(spent);
-            assert_eq!(compiled.path.visit_within(&data, &again, |_, _| ControlFlow::Continue(())), Ok(()));
+            assert_eq!(
+                compiled
+                    .path
+                    .visit_within(&data, &again, |_, _| ControlFlow::Continue(())),
+                Ok(())
+            );
             if spent > 0 {
                 let short = Work::new(spent - 1);
-                let out = compiled.path.visit_within(&data, &short, |_, _| ControlFlow::Continue(()));
-                assert!(matches!(out, Err(DecodeError::WorkExhausted { .. })), "{out:?}");
+                let out = compiled
+                    .path
+                    .visit_within(&data, &short, |_, _| ControlFlow::Continue(()));
+                assert!(
+                    matches!(out, Err(DecodeError::WorkExhausted { .. })),
+                    "{out:?}"
+                );
             }
         }
         Err(_) => {}
     }
-    let ctx = Context { now: 1, chain_id: 1, account: Some(Address::with_last_byte(0xac)) };
-    let call = Call { to: TARGET, value: U256::ZERO, data: &data };
+    let ctx = Context {
+        now: 1,
+        chain_id: 1,
+        account: Some(Address::with_last_byte(0xac)),
+    };
+    let call = Call {
+        to: TARGET,
+        value: U256::ZERO,
+        data: &data,
+    };
     invariants::evaluate(&compiled.session, &[call], &MemoryLedger::new(), &ctx);
 });

@@ -2,7 +2,7 @@
 //! decide alike, a deny explains itself and records nothing, an allow names an action per call.
 
 use sessiongate::account::{self, AccountKind, Unwrapped};
-use sessiongate::{Call, Context, Decision, Ledger, Mode, Session, Verdict};
+use sessiongate::{Call, Context, Decision, Ledger, Mode, Op, Session, Verdict};
 
 /// Evaluates `calls` on both paths (and into a dirty reused verdict), asserts the invariants,
 /// and returns the fast verdict.
@@ -86,7 +86,10 @@ fn well_formed(verdict: &Verdict<'_>, calls: usize) {
                 "allow must name one action per call"
             );
             assert!(
-                verdict.effects.iter().all(|e| !e.add.is_zero()),
+                verdict
+                    .effects
+                    .iter()
+                    .all(|e| e.op != Op::Add(alloy_primitives::U256::ZERO)),
                 "zero effect"
             );
         }

@@ -9,7 +9,7 @@ use sessiongate::document::{
     ActionDocument, Condition, ParamRef, PolicyDocument, Quantity, RuleDocument, RuleValue, Scalar,
     Target,
 };
-use sessiongate::{Call, Context, MemoryLedger, SessionDocument};
+use sessiongate::{Call, Context, LedgerKey, MemoryLedger, Session, SessionDocument};
 
 /// Targets, tokens, payees and accounts all come from here, so they meet.
 const ADDRESSES: [Address; 4] = [
@@ -271,9 +271,19 @@ impl Input {
         };
         let calls = std::iter::once(&self.call).chain(self.calls.iter().take(3));
         let calls = calls.map(CallDesc::build).collect();
+        // Counters are namespaced by the session's fingerprint; a document that does not
+        // compile is never evaluated, so its ledger does not matter.
+        let session = Session::compile(&doc)
+            .map(|s| s.fingerprint())
+            .unwrap_or_default();
         let mut ledger = MemoryLedger::new();
         for (key, amount) in &self.ledger {
-            ledger.set(&key.build(&doc), amount.get());
+            let key = LedgerKey {
+                session,
+                counter: key.build(&doc).into(),
+                window: None,
+            };
+            ledger.set(&key, amount.get());
         }
         let ctx = Context {
             now: self.now.into(),

@@ -31,7 +31,11 @@ pub(crate) fn run(args: &BudgetsArgs) -> Result<(), CliError> {
         None => MemoryLedger::new(),
     };
     let now = args.now.unwrap_or_else(crate::check::system_now);
-    let json = serde_json::to_string_pretty(&session.budgets(&ledger, now))
+    // A memory ledger always answers.
+    let budgets = session
+        .budgets(&ledger, now)
+        .map_err(|e| CliError::Other(e.to_string()))?;
+    let json = serde_json::to_string_pretty(&budgets)
         .map_err(|e| CliError::Other(format!("cannot print the budgets: {e}")))?;
     let _ = writeln!(io::stdout().lock(), "{json}");
     Ok(())

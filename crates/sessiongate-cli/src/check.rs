@@ -124,8 +124,9 @@ pub(crate) fn run(args: &CheckArgs) -> Result<Verdict<'static>, CliError> {
     };
     // Committed before printing: an allow is never shown for effects that were not recorded.
     if let (true, true, Some(path)) = (args.commit, verdict.is_allow(), &args.ledger) {
+        // Under the ledger's lock nothing else writes, so the reads still hold; checked anyway.
         ledger
-            .apply(&verdict.effects)
+            .commit(&verdict.reads, &verdict.effects)
             .map_err(|e| CliError::Other(format!("{}: {e}", path.display())))?;
         save_ledger(path, &ledger)?;
     }

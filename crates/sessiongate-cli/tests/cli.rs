@@ -154,7 +154,10 @@ fn allow_exits_0_with_json_verdict() {
     let v = verdict(&out);
     assert_eq!(v["decision"], "allow");
     assert_eq!(v["allowed_by"], json!(["pay"]));
-    assert_eq!(v["effects"][0]["add"], "10000000");
+    assert_eq!(v["effects"][0]["op"]["add"], "10000000");
+    // The commit condition: the counter read, and the value seen.
+    assert_eq!(v["reads"][0]["key"], v["effects"][0]["key"]);
+    assert_eq!(v["reads"][0]["seen"], "0");
     assert!(stdout(&out).contains("\"decision\": \"allow\""));
     assert_eq!(stderr(&out).trim(), "allow: call 0 by action `pay`");
 }
@@ -414,8 +417,13 @@ fn commit_updates_ledger_on_allow_only() {
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let saved: Value =
             serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
-        let amounts: Vec<&Value> = saved.as_object().unwrap().values().collect();
-        assert_eq!(amounts, vec![&json!(expected_total)], "{saved}");
+        let amounts: Vec<&Value> = saved
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| &c["value"])
+            .collect();
+        assert_eq!(amounts, vec![&json!(expected_total.to_string())], "{saved}");
     }
     let before = std::fs::read(&ledger).unwrap();
     // The budget has 5 USDC left: a third payment of 10 is denied and nothing is written.
@@ -503,7 +511,9 @@ fn concurrent_commits_spend_a_one_payment_budget_once() {
         assert!(stderr(out).contains("0 left"), "{}", stderr(out));
     }
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
-    assert_eq!(saved, json!({ "actions/pay/rules[1]": 10_000_000 }));
+    assert_eq!(saved.as_array().map(Vec::len), Some(1), "{saved}");
+    assert_eq!(saved[0]["counter"], "actions/pay/rules[1]");
+    assert_eq!(saved[0]["value"], "10000000");
     assert_eq!(
         file_names(&fx.dir),
         ["ledger.json", "ledger.json.lock", "session.json", "tx.json"]
@@ -527,7 +537,11 @@ fn commit_waits_for_the_ledger_lock() {
     std::thread::sleep(std::time::Duration::from_millis(500));
     let early = child.try_wait().unwrap();
     // Another holder's ledger is what it reads once it has the lock.
-    std::fs::write(&ledger, "{ \"actions/pay/rules[1]\": 4000000 }").unwrap();
+    let fingerprint = verdict(&check(&session, &tx, &[]))["reads"][0]["key"]["session"].clone();
+    let other = json!([{
+        "session": fingerprint, "counter": "actions/pay/rules[1]", "value": "4000000"
+    }]);
+    std::fs::write(&ledger, other.to_string()).unwrap();
     lock.unlock().unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(early, None, "the commit ran while the lock was held");
@@ -541,11 +555,13 @@ fn temp_file_left_by_a_killed_commit_is_harmless() {
     let (session, tx) = fx.session_and_tx(10_000_000);
     let ledger = fx.path("ledger.json");
     // What a commit killed between write and rename leaves behind.
-    fx.write(".ledger.json.tmp", "{ \"actions/pay/rules[1]\": ");
+    fx.write(".ledger.json.tmp", "[{ \"counter\": ");
     let out = sessiongate(&commit_args(&session, &tx, &ledger));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&ledger).unwrap()).unwrap();
-    assert_eq!(saved, json!({ "actions/pay/rules[1]": 10_000_000 }));
+    assert_eq!(saved.as_array().map(Vec::len), Some(1), "{saved}");
+    assert_eq!(saved[0]["counter"], "actions/pay/rules[1]");
+    assert_eq!(saved[0]["value"], "10000000");
     assert_eq!(
         file_names(&fx.dir),
         ["ledger.json", "ledger.json.lock", "session.json", "tx.json"]
@@ -556,13 +572,13 @@ fn temp_file_left_by_a_killed_commit_is_harmless() {
 fn failed_commit_prints_no_allow_and_keeps_the_ledger() {
     let fx = Fixture::new("commit-fail");
     let (session, tx) = fx.session_and_tx(10_000_000);
-    let ledger = fx.write("ledger.json", "{}\n");
+    let ledger = fx.write("ledger.json", "[]\n");
     // A directory where the temp file goes: the write fails after the decision to allow.
     fx.write(".ledger.json.tmp/inside", "");
     let out = sessiongate(&commit_args(&session, &tx, &ledger));
     // An allow printed for a payment the ledger never recorded would let it be paid again.
     assert_bad_input(&out, &["ledger.json: "]);
-    assert_eq!(std::fs::read_to_string(&ledger).unwrap(), "{}\n");
+    assert_eq!(std::fs::read_to_string(&ledger).unwrap(), "[]\n");
 }
 
 /// A refilling budget near 2^256: after a full spend and one refill, one more unit cannot be

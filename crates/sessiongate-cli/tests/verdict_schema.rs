@@ -121,7 +121,14 @@ fn the_verdict_schema_names_every_reason_and_field() {
     fields.sort_unstable();
     assert_eq!(
         fields,
-        ["allowed_by", "decision", "effects", "omitted", "violations"]
+        [
+            "allowed_by",
+            "decision",
+            "effects",
+            "omitted",
+            "reads",
+            "violations"
+        ]
     );
     let reasons = schema["$defs"]["Reason"]["oneOf"].as_array().unwrap();
     let named: Vec<&str> = reasons
@@ -139,15 +146,22 @@ fn a_verdict_that_breaks_the_schema_is_refused() {
         .add_resource("verdict.json", verdict_schema())
         .unwrap();
     let index = compiler.compile("verdict.json", &mut schemas).unwrap();
+    let key = serde_json::json!({
+        "session": format!("0x{}", "ab".repeat(32)), "counter": "actions/pay/rules[1]"
+    });
     let allow = serde_json::json!({
         "decision": "allow", "allowed_by": ["pay"], "violations": [],
-        "effects": [{"key": "actions/pay/rules[1]", "add": "10000000"}]
+        "effects": [{"key": key, "op": {"add": "10000000"}}],
+        "reads": [{"key": key, "seen": "0"}]
     });
     assert!(schemas.validate(&allow, index).is_ok());
     let breaks = [
         // An amount as a JSON number loses digits past 2^53.
         serde_json::json!({"decision": "allow", "allowed_by": [], "violations": [],
-            "effects": [{"key": "k", "add": 10}]}),
+            "effects": [{"key": key, "op": {"add": 10}}]}),
+        // A key without its session would collide with other sessions' counters.
+        serde_json::json!({"decision": "allow", "allowed_by": [], "violations": [],
+            "effects": [{"key": {"counter": "k"}, "op": {"add": "10"}}]}),
         serde_json::json!({"decision": "maybe", "allowed_by": [], "violations": [], "effects": []}),
         serde_json::json!({"decision": "deny", "allowed_by": [], "effects": [], "violations": [
             {"call": 0, "reason": {"kind": "no_such_reason"}}]}),

@@ -1,7 +1,7 @@
 //! What is left of each budget of a session, for a wallet to show before the next call.
 
 use crate::compiled::{Limit, Session};
-use crate::ledger::Ledger;
+use crate::ledger::{Fingerprint, Ledger, LedgerKey, LedgerUnavailable};
 use alloc::{string::String, vec::Vec};
 use alloy_primitives::U256;
 use serde::Serialize;
@@ -9,7 +9,7 @@ use serde::Serialize;
 /// One budget as it stands: how much of it is used and left now, and when it grows again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BudgetStatus {
-    /// The budget's ledger key (for a windowed budget, without the window's `@start`).
+    /// The budget's counter id within the session (see [`Session::key`]).
     pub key: String,
     /// Its cap: per window, the bucket's size, or for all time.
     #[serde(serialize_with = "decimal")]
@@ -32,16 +32,23 @@ fn decimal<S: serde::Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S
 
 impl Limit {
     /// This budget's standing at `now` against what the ledger recorded.
-    pub(crate) fn status<L: Ledger + ?Sized>(&self, ledger: &L, now: u64) -> BudgetStatus {
+    pub(crate) fn status<L: Ledger + ?Sized>(
+        &self,
+        session: Fingerprint,
+        ledger: &L,
+        now: u64,
+    ) -> Result<BudgetStatus, LedgerUnavailable> {
+        let read =
+            |counter: &str, window| ledger.read(&LedgerKey::borrowed(session, counter, window));
         let (used, left, resets_at) = match (&self.window, &self.refill) {
             (_, Some(refill)) => match refill.every.at(now) {
                 None => (U256::ZERO, U256::ZERO, Some(refill.every.start)),
                 Some((period, end)) => {
                     let bucket = refill.bucket(
                         self.cap,
-                        ledger.used(&self.key),
-                        ledger.used(&refill.refilled_key),
-                        ledger.used(&refill.periods_key),
+                        read(&self.key, None)?,
+                        read(&refill.refilled_key, None)?,
+                        read(&refill.periods_key, None)?,
                         period,
                     );
                     (
@@ -54,36 +61,44 @@ impl Limit {
             (Some(window), None) => match window.at(now) {
                 None => (U256::ZERO, U256::ZERO, Some(window.start)),
                 Some((index, end)) => {
-                    let used = ledger.used(&window.key(&self.key, index));
+                    let used = read(&self.key, Some(window.opens(index)))?;
                     (used, self.cap.saturating_sub(used), Some(end))
                 }
             },
             (None, None) => {
-                let used = ledger.used(&self.key);
+                let used = read(&self.key, None)?;
                 (used, self.cap.saturating_sub(used), None)
             }
         };
-        BudgetStatus {
+        Ok(BudgetStatus {
             key: self.key.as_ref().into(),
             limit: self.cap,
             used,
             left,
             resets_at,
-        }
+        })
     }
 }
 
 impl Session {
     /// Every budget of the session (rule budgets, rule-tree budgets, value, usage and spend
     /// limits; a shared budget once) with what is used and left at `now`, and when it next
-    /// grows.
-    pub fn budgets<L: Ledger + ?Sized>(&self, ledger: &L, now: u64) -> Vec<BudgetStatus> {
+    /// grows. Fails if the ledger cannot be read.
+    pub fn budgets<L: Ledger + ?Sized>(
+        &self,
+        ledger: &L,
+        now: u64,
+    ) -> Result<Vec<BudgetStatus>, LedgerUnavailable> {
         let mut out: Vec<BudgetStatus> = Vec::new();
+        let mut failed = None;
         self.for_each_limit(&mut |limit| {
-            if !out.iter().any(|s| *s.key == *limit.key) {
-                out.push(limit.status(ledger, now));
+            if failed.is_none() && !out.iter().any(|s| *s.key == *limit.key) {
+                match limit.status(self.fingerprint, ledger, now) {
+                    Ok(status) => out.push(status),
+                    Err(e) => failed = Some(e),
+                }
             }
         });
-        out
+        failed.map_or(Ok(out), Err)
     }
 }

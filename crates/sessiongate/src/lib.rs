@@ -33,7 +33,9 @@ pub use condition::Condition;
 pub use decide::Input;
 pub use document::{LoadError, SessionDocument};
 pub use evaluate::{MAX_CALLS, Mode};
-pub use ledger::{Effect, Ledger, LedgerError, LedgerKey, MemoryLedger};
+pub use ledger::{
+    CommitError, Effect, Fingerprint, Ledger, LedgerKey, LedgerUnavailable, MemoryLedger, Op, Read,
+};
 pub use transaction::Transaction;
 pub use user_op::UserOperation;
 pub use verdict::{Decision, Reason, Verdict, Violation};

@@ -71,10 +71,9 @@ impl Refill {
 }
 
 impl Window {
-    /// The key of the window `index` of the limit keyed `key`: `key@<second it opens>`.
-    pub(crate) fn key(self, key: &str, index: u64) -> alloc::string::String {
-        let opens = index.saturating_mul(self.period).saturating_add(self.start);
-        alloc::format!("{key}@{opens}")
+    /// The second window `index` opens: what names its counter.
+    pub(crate) fn opens(self, index: u64) -> u64 {
+        index.saturating_mul(self.period).saturating_add(self.start)
     }
 }
 

@@ -9,12 +9,22 @@ impl Session {
     /// and policies (per-token budgets and rule-tree leaves included), then the session's and
     /// the transaction's policies. A shared budget is visited at each place that names it.
     pub(crate) fn for_each_limit<'s>(&'s self, visit: &mut impl FnMut(&'s Limit)) {
-        for action in self.actions.iter() {
-            action_limits(action, visit);
-        }
-        policy_limits(&self.policies, visit);
-        policy_limits(&self.tx_policies, visit);
+        each_limit(&self.actions, &self.policies, &self.tx_policies, visit);
     }
+}
+
+/// The walk itself, over a session's parts (so [`Session::new`] can check them before building).
+pub(super) fn each_limit<'s>(
+    actions: &'s [Action],
+    policies: &'s [Policy],
+    tx_policies: &'s [Policy],
+    visit: &mut impl FnMut(&'s Limit),
+) {
+    for action in actions {
+        action_limits(action, visit);
+    }
+    policy_limits(policies, visit);
+    policy_limits(tx_policies, visit);
 }
 
 fn action_limits<'s>(action: &'s Action, visit: &mut impl FnMut(&'s Limit)) {

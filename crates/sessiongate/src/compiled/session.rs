@@ -1,10 +1,12 @@
 //! The compiled session: validated actions indexed by target and selector, rule references
 //! decoded to words and every ledger key built, so evaluation only compares words.
 
+use super::limits::each_limit;
 use super::{Action, ActionIndex, Dispatch, ModelError, Policy};
 use crate::account::AccountKind;
 use crate::calldata::CallKind;
-use alloc::{boxed::Box, string::String, vec::Vec};
+use crate::ledger::{Fingerprint, LedgerKey};
+use alloc::{borrow::Cow, boxed::Box, string::String, vec::Vec};
 use alloy_primitives::Address;
 
 /// A validated session, ready to evaluate calls. Load one with [`Session::from_json`]; it is
@@ -37,6 +39,8 @@ pub struct Session {
     /// What a reader of the document should know, e.g. that the module does not check the
     /// selector.
     pub(crate) warnings: Box<[String]>,
+    /// The namespace of the session's ledger counters; set by the loader from the document.
+    pub(crate) fingerprint: Fingerprint,
 }
 
 /// What an importer hands to [`Session::new`].
@@ -58,6 +62,20 @@ impl Session {
     /// refuses what the evaluator could not decide in bounded work.
     pub(crate) fn new(parts: Parts) -> Result<Self, ModelError> {
         let mut actions = parts.actions;
+        let mut ambiguous = None;
+        each_limit(
+            &actions,
+            &parts.policies,
+            &parts.tx_policies,
+            &mut |limit| {
+                if ambiguous.is_none() && ends_like_a_window(&limit.key) {
+                    ambiguous = Some(limit.key.clone());
+                }
+            },
+        );
+        if let Some(id) = ambiguous {
+            return Err(ModelError::AmbiguousCounter { id });
+        }
         let index = ActionIndex::build(&mut actions, parts.policies.len())?;
         if parts.dispatch == Dispatch::Alternatives
             && let Some(action) = index.first_past_cap()
@@ -75,7 +93,30 @@ impl Session {
             account_kind: parts.account_kind,
             account_selectors: parts.account_selectors,
             warnings: parts.warnings,
+            fingerprint: Fingerprint::default(),
         })
+    }
+
+    /// The same session, its counters namespaced by `fingerprint`.
+    pub(crate) fn with_fingerprint(mut self, fingerprint: Fingerprint) -> Self {
+        self.fingerprint = fingerprint;
+        self
+    }
+
+    /// The session's fingerprint: the hash of its canonical form, which namespaces its ledger
+    /// counters. Editing what the session says makes a new fingerprint, and fresh counters.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
+    }
+
+    /// The ledger key of one of this session's counters, by id (as [`budgets`](Self::budgets)
+    /// lists them), outside any window.
+    pub fn key(&self, counter: &str) -> LedgerKey<'static> {
+        LedgerKey {
+            session: self.fingerprint,
+            counter: Cow::Owned(counter.into()),
+            window: None,
+        }
     }
 
     /// The document's name, if it has one.
@@ -104,5 +145,24 @@ impl Session {
         self.index
             .candidates(to, kind)
             .filter_map(|i| self.actions.get(i as usize))
+    }
+}
+
+/// Whether a counter id ends in `@` and digits, as a window's printed key does.
+fn ends_like_a_window(id: &str) -> bool {
+    let stem = id.trim_end_matches(|c: char| c.is_ascii_digit());
+    stem.len() < id.len() && stem.ends_with('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_like_a_window;
+
+    #[test]
+    fn ids_that_print_like_a_window_are_spotted() {
+        assert!(ends_like_a_window("budgets/daily@86400"));
+        assert!(!ends_like_a_window("budgets/daily@"));
+        assert!(!ends_like_a_window("actions/pay/rules[1]"));
+        assert!(!ends_like_a_window("86400"));
     }
 }

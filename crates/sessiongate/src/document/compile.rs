@@ -15,11 +15,25 @@ use alloc::{
 };
 use alloy_primitives::{hex, map::HashMap};
 
+use crate::ledger::Fingerprint;
+
 type Result<T> = core::result::Result<T, LoadError>;
 
 /// Validates a native document into a session.
 pub(crate) fn compile(doc: &SessionDocument) -> Result<Session> {
-    Ok(Session::new(compile_parts(doc)?)?)
+    fingerprinted(Session::new(compile_parts(doc)?)?, "sessiongate", doc)
+}
+
+/// Namespaces a compiled session's ledger counters by the fingerprint of the typed document it
+/// came from: every loader of every format ends here.
+pub(crate) fn fingerprinted<T: serde::Serialize>(
+    session: Session,
+    format: &str,
+    doc: &T,
+) -> Result<Session> {
+    let fingerprint = Fingerprint::of_document(format, doc)
+        .map_err(|e| LoadError::invalid("", alloc::format!("cannot fingerprint: {e}")))?;
+    Ok(session.with_fingerprint(fingerprint))
 }
 
 /// Validates a native document into the parts of a session, for importers that compile onto

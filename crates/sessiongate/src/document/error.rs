@@ -182,6 +182,13 @@ impl From<ModelError> for LoadError {
                      rule trees"
                 ),
             ),
+            ModelError::AmbiguousCounter { id } => Self::invalid(
+                "",
+                alloc::format!(
+                    "the ledger counter `{id}` ends in `@` and digits, as a window's counter \
+                     does: rename the budget"
+                ),
+            ),
         }
     }
 }

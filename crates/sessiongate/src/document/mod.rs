@@ -18,9 +18,8 @@ pub use budget::{BudgetDocument, BudgetSpec};
 pub use error::{InvalidField, JsonError, LoadError};
 pub use quantity::{Quantity, QuantityError, Scalar, parse_u256};
 
-pub(crate) use compile::{compile, compile_parts};
+pub(crate) use compile::{compile, compile_parts, fingerprinted};
 pub(crate) use error::{from_json as from_json_text, from_value as from_json_value};
-pub(crate) use unique::duplicate_key;
 
 /// Reads JSON text as strictly as every document of the crate is read: a key given twice in any
 /// object is an error, and an error names the path of the field at fault (with `std`). For files

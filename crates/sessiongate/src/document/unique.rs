@@ -34,7 +34,7 @@ pub(crate) fn refuse_duplicate_keys(text: &str) -> Result<(), Refused> {
 }
 
 /// The message for a repeated key, shared by every map that refuses one itself.
-pub(crate) fn duplicate_key<E: de::Error>(key: &str) -> E {
+fn duplicate_key<E: de::Error>(key: &str) -> E {
     E::custom(format!("duplicate key `{key}`"))
 }
 

@@ -1,11 +1,12 @@
 //! Charging budgets: lifetime caps, fixed windows, refilling buckets and minimum spacing. What is
-//! used is the ledger's amount plus what earlier calls of the batch already added, so a batch is
-//! judged as a whole and its effects are one list of additions.
+//! used is the ledger's value plus what earlier calls of the batch already did, so a batch is
+//! judged as a whole; every counter read is recorded with the value seen, for a conditional
+//! commit.
 
 use super::{At, Evaluator, Here};
 use crate::calldata::MAX_WORK;
-use crate::compiled::{Limit, Refill, Spacing, Window};
-use crate::ledger::{Effect, Ledger, LedgerKey, same_key};
+use crate::compiled::{Limit, Refill, Spacing};
+use crate::ledger::{Effect, Ledger, LedgerKey, Op, Read};
 use crate::verdict::Reason;
 use alloy_primitives::U256;
 
@@ -32,11 +33,16 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         if let Some(refill) = &limit.refill {
             return self.try_refill(limit, refill, amount);
         }
-        let key = match limit.window {
-            None => LedgerKey::borrowed(&limit.key),
-            Some(window) => window_key(limit, window, self.ctx.now)?,
+        let (window, expires_at) = match limit.window {
+            None => (None, None),
+            Some(window) => {
+                let now = self.ctx.now;
+                let (index, end) = window.at(now).ok_or(Shortfall::NotOpen(window.start))?;
+                (Some(window.opens(index)), Some(end))
+            }
         };
-        let used = self.used(key.as_str(), amount)?;
+        let key = self.key(&limit.key, window);
+        let used = self.read(&key)?;
         match used.checked_add(amount) {
             None => Err(Shortfall::Overflow {
                 used,
@@ -47,14 +53,18 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 left: limit.cap.saturating_sub(used),
             }),
             Some(_) => {
-                self.add(key, amount);
+                if !amount.is_zero() {
+                    self.effect(key, Op::Add(amount), expires_at);
+                }
                 Ok(())
             }
         }
     }
 
     /// A refilling budget: credit the whole periods since the last refill (never above the cap),
-    /// then take `amount` from the balance.
+    /// then take `amount` from the balance. What was used grows by the amount; the refill's
+    /// running totals are absolute state, set rather than added, so a store that commits
+    /// conditionally never counts one period twice.
     #[cold]
     fn try_refill(
         &mut self,
@@ -65,10 +75,12 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let Some((period, _)) = refill.every.at(self.ctx.now) else {
             return Err(Shortfall::NotOpen(refill.every.start));
         };
-        let read = |key: &str| self.used(key, amount);
-        let used = read(&limit.key)?;
-        let refilled = read(&refill.refilled_key)?;
-        let counted = read(&refill.periods_key)?;
+        let used_key = self.key(&limit.key, None);
+        let refilled_key = self.key(&refill.refilled_key, None);
+        let periods_key = self.key(&refill.periods_key, None);
+        let used = self.read(&used_key)?;
+        let refilled = self.read(&refilled_key)?;
+        let counted = self.read(&periods_key)?;
         let bucket = refill.bucket(limit.cap, used, refilled, counted, period);
         if amount > bucket.balance {
             return Err(Shortfall::Exceeded {
@@ -78,42 +90,36 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         }
         // The counters only grow, so a bucket that keeps refilling near 2^256 eventually cannot
         // record a charge: deny then, so applying the effects to this ledger never overflows.
-        let adds = [
-            (&limit.key, used, amount),
-            (&refill.refilled_key, refilled, bucket.credit),
-            (&refill.periods_key, counted, bucket.elapsed),
-        ];
-        for (_, before, add) in adds {
-            if before.checked_add(add).is_none() {
-                return Err(Shortfall::Overflow {
-                    used: before,
-                    adding: add,
-                });
-            }
+        let grow = |before: U256, add: U256| {
+            before.checked_add(add).ok_or(Shortfall::Overflow {
+                used: before,
+                adding: add,
+            })
+        };
+        grow(used, amount)?;
+        let refilled_now = grow(refilled, bucket.credit)?;
+        let counted_now = grow(counted, bucket.elapsed)?;
+        if !amount.is_zero() {
+            self.effect(used_key, Op::Add(amount), None);
         }
-        for (key, _, add) in adds {
-            self.add(LedgerKey::borrowed(key), add);
+        if refilled_now != refilled {
+            self.effect(refilled_key, Op::Set(refilled_now), None);
+        }
+        if counted_now != counted {
+            self.effect(periods_key, Op::Set(counted_now), None);
         }
         Ok(())
     }
 
     /// A minimum time between allowed calls. The counter holds the first second the next call
     /// may come (0 before any call, so a call at second 0 counts like any other); each allowed
-    /// call moves it to `now + seconds`, exactly, in 256 bits.
+    /// call sets it to `now + seconds`, exactly, in 256 bits.
     pub(super) fn space(&mut self, at: At<'s>, here: Here<'s>, spacing: &'s Spacing) -> bool {
         let now = self.ctx.now;
-        let next = match self.used(&spacing.key, U256::ZERO) {
+        let key = self.key(&spacing.key, None);
+        let next = match self.read(&key) {
             Ok(next) => next,
-            Err(Shortfall::OutOfWork) => {
-                return self.fail(at, here, Reason::WorkExhausted { max: MAX_WORK });
-            }
-            Err(_) => {
-                let reason = Reason::LimitOverflow {
-                    used: U256::MAX,
-                    requested: U256::ZERO,
-                };
-                return self.fail(at, here, reason);
-            }
+            Err(short) => return self.fail(at, here, short.unreadable()),
         };
         let seconds = U256::from(spacing.seconds);
         if U256::from(now) < next {
@@ -126,57 +132,58 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             };
             return self.fail(at, here, reason);
         }
-        // `next <= now < 2^64`, so the counter becomes `now + seconds < 2^65`: no overflow.
-        let moved = U256::from(now).saturating_add(seconds).saturating_sub(next);
-        self.add(LedgerKey::borrowed(&spacing.key), moved);
+        // `now` and `seconds` are below 2^64, so the sum is exact; it is never below `next`.
+        let next = U256::from(now).saturating_add(seconds);
+        self.effect(key, Op::Set(next), now.checked_add(spacing.seconds));
         true
     }
 
-    /// The ledger's amount under `key` plus what this batch already added to it, or why it
-    /// cannot be had: the sum overflows (checked additions rule that out unless the ledger
-    /// changes meanwhile), or the transaction's work ran out. The scan of pending effects is
-    /// work: a session with thousands of limits charged by every call of a batch would otherwise
-    /// be quadratic.
-    fn used(&self, key: &str, amount: U256) -> Result<U256, Shortfall> {
-        let pending = self.out.effects.len();
-        if pending > 0 && !self.work.spend_count(pending) {
+    /// The key of one of the session's counters.
+    #[inline]
+    fn key(&self, counter: &'s str, window: Option<u64>) -> LedgerKey<'s> {
+        LedgerKey::borrowed(self.session.fingerprint, counter, window)
+    }
+
+    /// The counter's value as this batch leaves it so far: the ledger's value (read once per
+    /// counter and recorded, so a store can commit only if it has not changed) with this batch's
+    /// pending effects applied. Fails when the ledger cannot answer, a sum overflows, or the
+    /// transaction's work runs out: the scans are work, or a session with thousands of limits
+    /// charged by every call of a batch would be quadratic.
+    fn read(&mut self, key: &LedgerKey<'s>) -> Result<U256, Shortfall> {
+        let scanned = self.out.reads.len().saturating_add(self.out.effects.len());
+        if scanned > 0 && !self.work.spend_count(scanned) {
             return Err(Shortfall::OutOfWork);
         }
-        let pending = self
-            .out
+        let seen = match self.out.reads.iter().find(|r| r.key.same(key)) {
+            Some(read) => read.seen,
+            None => {
+                let seen = self.ledger.read(key).map_err(|_| Shortfall::Unavailable)?;
+                self.out.reads.push(Read {
+                    key: key.clone(),
+                    seen,
+                });
+                seen
+            }
+        };
+        self.out
             .effects
             .iter()
-            .filter(|e| same_key(e.key.as_str(), key))
-            .try_fold(U256::ZERO, |sum, e| sum.checked_add(e.add));
-        pending
-            .and_then(|p| p.checked_add(self.ledger.used(key)))
-            .ok_or_else(|| overflow(amount))
+            .filter(|e| e.key.same(key))
+            .try_fold(seen, |value, e| e.apply_to(value))
+            .ok_or(Shortfall::Overflow {
+                used: U256::MAX,
+                adding: U256::ZERO,
+            })
     }
 
-    /// A pending effect; zero additions are not recorded.
-    fn add(&mut self, key: LedgerKey<'s>, amount: U256) {
-        if !amount.is_zero() {
-            self.out.effects.push(Effect { key, add: amount });
-        }
+    /// A pending effect.
+    fn effect(&mut self, key: LedgerKey<'s>, op: Op, expires_at: Option<u64>) {
+        self.out.effects.push(Effect {
+            key,
+            op,
+            expires_at,
+        });
     }
-}
-
-/// A counter whose pending sum already overflows cannot take `amount`.
-#[cold]
-fn overflow(amount: U256) -> Shortfall {
-    Shortfall::Overflow {
-        used: U256::MAX,
-        adding: amount,
-    }
-}
-
-/// Each window of a windowed limit counts under its own key, named by the second it opens.
-#[cold]
-fn window_key(limit: &Limit, window: Window, now: u64) -> Result<LedgerKey<'static>, Shortfall> {
-    let Some((index, _)) = window.at(now) else {
-        return Err(Shortfall::NotOpen(window.start));
-    };
-    Ok(LedgerKey::new(window.key(&limit.key, index)))
 }
 
 /// Why a limit does not take an amount.
@@ -190,6 +197,8 @@ pub(super) enum Shortfall {
     NotOpen(u64),
     /// The transaction's work budget ran out.
     OutOfWork,
+    /// The ledger could not be read.
+    Unavailable,
 }
 
 impl Shortfall {
@@ -208,7 +217,22 @@ impl Shortfall {
                 used,
                 requested: adding,
             },
+            Self::OutOfWork | Self::Unavailable => self.unreadable(),
+        }
+    }
+
+    /// Why a counter could not be had at all: no cap is involved.
+    #[cold]
+    pub(super) fn unreadable(self) -> Reason {
+        match self {
             Self::OutOfWork => Reason::WorkExhausted { max: MAX_WORK },
+            Self::Overflow { used, adding } => Reason::LimitOverflow {
+                used,
+                requested: adding,
+            },
+            Self::Unavailable | Self::Exceeded { .. } | Self::NotOpen(_) => {
+                Reason::LedgerUnavailable
+            }
         }
     }
 }

@@ -34,7 +34,7 @@ use crate::account::AccountKind;
 use crate::call::{Call, Context};
 use crate::calldata::{CallKind, MAX_WORK, Work};
 use crate::compiled::{PolicyKind, Session};
-use crate::ledger::{Effect, Ledger, same_key};
+use crate::ledger::{Effect, Ledger, Op};
 use crate::verdict::{Decision, InnerPath, Reason, Verdict};
 use alloc::vec::Vec;
 use alloy_primitives::U256;
@@ -165,9 +165,13 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
             if self.out.effects.len() > 1 {
                 self.out.effects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
             }
+            if self.out.reads.len() > 1 {
+                self.out.reads.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+            }
         } else {
             self.out.decision = Decision::Deny;
             self.out.effects.clear();
+            self.out.reads.clear();
             self.out.allowed_by.clear();
             self.out.omitted = self.omitted();
         }
@@ -271,8 +275,10 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
     }
 }
 
-/// Adds the effects from `mark` on (one allowed call's) into earlier effects on the same counter,
-/// so the list holds one entry per counter and pending sums stay a short scan in long batches.
+/// Folds the effects from `mark` on (one allowed call's) into earlier effects on the same
+/// counter, so the list holds one entry per counter and pending values stay a short scan in long
+/// batches. A counter is only ever added to or only ever set, so an addition folds into an
+/// addition and a later set replaces an earlier one.
 #[inline]
 pub(super) fn fold_into_earlier(effects: &mut Vec<Effect<'_>>, mark: usize) {
     if mark == 0 || effects.len() <= mark {
@@ -281,16 +287,20 @@ pub(super) fn fold_into_earlier(effects: &mut Vec<Effect<'_>>, mark: usize) {
     let (earlier, later) = effects.split_at_mut(mark);
     let mut folded = false;
     for new in later.iter_mut() {
-        let same = |old: &&mut Effect<'_>| same_key(old.key.as_str(), new.key.as_str());
-        if let Some(old) = earlier.iter_mut().find(same) {
-            // Cannot overflow: the total was checked against the cap while charging.
-            old.add = old.add.saturating_add(new.add);
-            // Charging never records zero, so zero marks an entry folded away.
-            new.add = U256::ZERO;
-            folded = true;
-        }
+        let Some(old) = earlier.iter_mut().find(|old| old.key.same(&new.key)) else {
+            continue;
+        };
+        // Cannot overflow: the total was checked against the cap while charging.
+        old.op = match (old.op, new.op) {
+            (Op::Add(a), Op::Add(b)) => Op::Add(a.saturating_add(b)),
+            (Op::Add(_) | Op::Set(_), later) => later,
+        };
+        old.expires_at = new.expires_at;
+        // An addition of zero is never recorded, so it marks an entry folded away.
+        new.op = Op::Add(U256::ZERO);
+        folded = true;
     }
     if folded {
-        effects.retain(|e| !e.add.is_zero());
+        effects.retain(|e| e.op != Op::Add(U256::ZERO));
     }
 }

@@ -138,6 +138,7 @@ fn size(reason: &Reason) -> usize {
         | Reason::NeedsUserOp
         | Reason::Unwrap { .. }
         | Reason::WorkExhausted { .. }
+        | Reason::LedgerUnavailable
         | Reason::TooManyCalls { .. }
         | Reason::SelfCallNotNamed { .. }
         | Reason::SliceOutOfRange { .. }

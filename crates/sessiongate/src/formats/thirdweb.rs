@@ -163,13 +163,14 @@ pub(crate) fn compile(spec: &SessionSpec) -> Result<Session> {
         valid_until: Some(expires_at),
     };
     let policies = alloc::vec![policy("expiresAt", expiry)];
-    Ok(Session::new(Parts {
+    let session = Session::new(Parts {
         policies: policies.into(),
         actions,
         account_kind: Some(AccountKind::Thirdweb),
         dispatch: Dispatch::FirstMatch,
         ..Parts::default()
-    })?)
+    })?;
+    crate::document::fingerprinted(session, "thirdweb", spec)
 }
 
 fn policy(path: &str, kind: PolicyKind) -> Policy {

@@ -12,7 +12,7 @@ mod value;
 pub use reason::Reason;
 pub use value::{Expected, Value};
 
-use crate::ledger::Effect;
+use crate::ledger::{Effect, Read};
 use alloc::{borrow::Cow, vec::Vec};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -68,9 +68,13 @@ pub struct Verdict<'s> {
     pub allowed_by: Vec<Cow<'s, str>>,
     /// Why it was denied; at least one entry on deny, none on allow.
     pub violations: Vec<Violation<'s>>,
-    /// What to add to which ledger counter (allow only): apply with
-    /// [`MemoryLedger::apply`](crate::MemoryLedger::apply) or your own store.
+    /// What to do to which ledger counter (allow only), one entry per counter.
     pub effects: Vec<Effect<'s>>,
+    /// Every counter the decision read, with the value it saw (allow only): commit the effects
+    /// only if each still holds it, as [`MemoryLedger::commit`](crate::MemoryLedger::commit)
+    /// does, and check again otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<Read<'s>>,
     /// Violations found but not listed: a verdict keeps at most [`MAX_VIOLATIONS`], and at most
     /// [`MAX_CALL_VIOLATIONS`] for one call.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -100,6 +104,7 @@ impl Verdict<'_> {
         self.allowed_by.clear();
         self.violations.clear();
         self.effects.clear();
+        self.reads.clear();
         self.omitted = 0;
     }
 }
@@ -116,6 +121,7 @@ impl Verdict<'_> {
                 .map(Violation::into_owned)
                 .collect(),
             effects: self.effects.into_iter().map(Effect::into_owned).collect(),
+            reads: self.reads.into_iter().map(Read::into_owned).collect(),
             omitted: self.omitted,
         }
     }

@@ -271,6 +271,9 @@ pub enum Reason {
         #[serde(with = "crate::wire::Checksummed")]
         module: Address,
     },
+    /// The ledger holding usage so far could not be read (its store is down or too slow): an
+    /// unknown usage is never taken for none.
+    LedgerUnavailable,
 }
 
 impl Reason {
@@ -313,6 +316,7 @@ impl Reason {
             Self::SelfCallNotNamed { .. } => "self_call_not_named",
             Self::SliceOutOfRange { .. } => "slice_out_of_range",
             Self::SessionModuleCall { .. } => "session_module_call",
+            Self::LedgerUnavailable => "ledger_unavailable",
         }
     }
 
@@ -354,5 +358,6 @@ impl Reason {
         "self_call_not_named",
         "slice_out_of_range",
         "session_module_call",
+        "ledger_unavailable",
     ];
 }

@@ -135,6 +135,7 @@ fn every_reason() -> Vec<Reason> {
             len: 20,
         },
         Reason::SessionModuleCall { module: token },
+        Reason::LedgerUnavailable,
     ];
     for (i, reason) in reasons.iter().enumerate() {
         assert_eq!(position(reason), i, "{reason:?} is out of place");
@@ -179,6 +180,7 @@ fn position(reason: &Reason) -> usize {
         Reason::SelfCallNotNamed { .. } => 32,
         Reason::SliceOutOfRange { .. } => 33,
         Reason::SessionModuleCall { .. } => 34,
+        Reason::LedgerUnavailable => 35,
     }
 }
 
@@ -221,6 +223,7 @@ fn the_kinds_are_pinned() {
         "self_call_not_named",
         "slice_out_of_range",
         "session_module_call",
+        "ledger_unavailable",
     ];
     assert_eq!(Reason::KINDS, pinned);
     let kinds: Vec<&str> = every_reason().iter().map(Reason::kind).collect();
@@ -398,25 +401,44 @@ fn verdicts_of_real_sessions_read_back_equal() {
 
 #[test]
 fn an_allow_reads_back_with_its_effects() {
+    let key = LedgerKey {
+        session: crate::Fingerprint(alloy_primitives::B256::repeat_byte(0x11)),
+        counter: Cow::Borrowed("actions/pay/rules[1]"),
+        window: Some(86_400),
+    };
     let verdict = Verdict {
         decision: Decision::Allow,
         allowed_by: vec![Cow::Borrowed("pay")],
         violations: vec![],
         effects: vec![Effect {
-            key: LedgerKey::new("actions/pay/rules[1]"),
-            add: U256::from(10_000_000u64),
+            key: key.clone(),
+            op: crate::Op::Add(U256::from(10_000_000u64)),
+            expires_at: Some(172_800),
+        }],
+        reads: vec![crate::Read {
+            key,
+            seen: U256::from(5u8),
         }],
         omitted: 0,
     };
     let json = serde_json::to_value(&verdict).unwrap();
+    let session = format!("0x{}", "11".repeat(32));
+    let key = serde_json::json!({
+        "session": session, "counter": "actions/pay/rules[1]", "window": 86_400
+    });
     assert_eq!(
         json,
         serde_json::json!({
             "decision": "allow",
             "allowed_by": ["pay"],
             "violations": [],
-            "effects": [{"key": "actions/pay/rules[1]", "add": "10000000"}]
+            "effects": [{"key": key, "op": {"add": "10000000"}, "expires_at": 172_800}],
+            "reads": [{"key": key, "seen": "5"}]
         })
+    );
+    assert_eq!(
+        verdict.effects[0].key.to_string(),
+        format!("{session}/actions/pay/rules[1]@86400")
     );
     assert_eq!(
         serde_json::from_value::<Verdict<'_>>(json).unwrap(),

@@ -85,6 +85,9 @@ impl fmt::Display for Reason {
             Self::Unwrap { error } => {
                 write!(f, "the account calldata cannot be unwrapped: {error}")
             }
+            Self::LedgerUnavailable => f.write_str(
+                "the ledger of usage so far could not be read (its store is down or too slow)",
+            ),
             Self::WorkExhausted { max } => write!(
                 f,
                 "the transaction needs more than the {max} steps (elements decoded, actions \

@@ -167,7 +167,7 @@ fn the_sender_is_the_account_a_spend_limit_sees() {
                     Mode::Fast,
                 );
                 assert!(verdict.is_allow(), "{kind} {}: {verdict}", function.name());
-                let spent: U256 = verdict.effects.iter().map(|e| e.add).sum();
+                let spent: U256 = verdict.effects.iter().map(crate::common::added).sum();
                 let expected = if counted { U256::from(70) } else { U256::ZERO };
                 assert_eq!(spent, expected, "{kind} {} from {from}", function.name());
             }

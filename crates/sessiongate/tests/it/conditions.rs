@@ -157,8 +157,8 @@ fn assert_overflow(v: &Verdict, used: U256, requested: u64) {
 fn assert_effect(v: &Verdict, key: &str, add: u64) {
     assert_allowed(v);
     assert_eq!(v.effects.len(), 1, "{:?}", v.effects);
-    assert_eq!(v.effects[0].key.as_str(), key);
-    assert_eq!(v.effects[0].add, U256::from(add));
+    assert_eq!(v.effects[0].key.counter, key);
+    assert_eq!(v.effects[0].op, sessiongate::Op::Add(U256::from(add)));
 }
 
 fn op(name: &str) -> Op {
@@ -549,11 +549,11 @@ fn max_value_equal_and_one_over() {
 fn value_limit_counts_the_ledger() {
     let s = policy_session(json!([]), json!([{ "type": "value_limit", "limit": 100 }]));
     let mut ledger = MemoryLedger::new();
-    ledger.set("actions/a/policies[0]", U256::from(60));
+    ledger.set(&s.key("actions/a/policies[0]"), U256::from(60));
     assert_effect(&pay(40, &ledger, &s), "actions/a/policies[0]", 40);
     assert_exceeded(&pay(41, &ledger, &s), 100, 60, 41);
     // A zero-value call passes and records nothing.
-    ledger.set("actions/a/policies[0]", U256::from(100));
+    ledger.set(&s.key("actions/a/policies[0]"), U256::from(100));
     let v = pay(0, &ledger, &s);
     assert_allowed(&v);
     assert!(v.effects.is_empty());
@@ -567,7 +567,7 @@ fn value_limit_overflow() {
     );
     let mut ledger = MemoryLedger::new();
     let near = U256::MAX - U256::from(1);
-    ledger.set("actions/a/policies[0]", near);
+    ledger.set(&s.key("actions/a/policies[0]"), near);
     assert_effect(&pay(1, &ledger, &s), "actions/a/policies[0]", 1);
     assert_overflow(&pay(2, &ledger, &s), near, 2);
 }
@@ -580,9 +580,9 @@ fn usage_limit_equal_over_overflow() {
         json!([{ "type": "sudo" }]),
     );
     let mut ledger = MemoryLedger::new();
-    ledger.set(key, U256::from(2));
+    ledger.set(&s.key(key), U256::from(2));
     assert_effect(&pay(0, &ledger, &s), key, 1);
-    ledger.set(key, U256::from(3));
+    ledger.set(&s.key(key), U256::from(3));
     let v = pay(0, &ledger, &s);
     assert_exceeded(&v, 3, 3, 1);
     assert_eq!(v.violations[0].source.as_deref(), Some("policies[0]"));
@@ -590,7 +590,7 @@ fn usage_limit_equal_over_overflow() {
         json!([{ "type": "usage_limit", "limit": MAX_HEX }]),
         json!([{ "type": "sudo" }]),
     );
-    ledger.set(key, U256::MAX);
+    ledger.set(&s.key(key), U256::MAX);
     assert_overflow(&pay(0, &ledger, &s), U256::MAX, 1);
 }
 
@@ -626,7 +626,7 @@ fn spend_limit_equal_over_overflow() {
     let key = "actions/a/policies[0]";
     let s = spend_session(json!(100));
     let mut ledger = MemoryLedger::new();
-    ledger.set(key, U256::from(50));
+    ledger.set(&s.key(key), U256::from(50));
     let send = |amount: u64, ledger: &MemoryLedger, s: &Session| {
         call_at(s, TARGET, 0, &transfer(A1, U256::from(amount)), ledger).into_owned()
     };
@@ -634,7 +634,7 @@ fn spend_limit_equal_over_overflow() {
     assert_exceeded(&send(51, &ledger, &s), 100, 50, 51);
     let s = spend_session(json!(MAX_HEX));
     let near = U256::MAX - U256::from(1);
-    ledger.set(key, near);
+    ledger.set(&s.key(key), near);
     assert_effect(&send(1, &ledger, &s), key, 1);
     assert_overflow(&send(2, &ledger, &s), near, 2);
 }
@@ -651,7 +651,7 @@ fn rule_budget_equal_over_overflow() {
     let key = "actions/a/rules[0]";
     let s = budget_session(json!("100"));
     let mut ledger = MemoryLedger::new();
-    ledger.set(key, U256::from(60));
+    ledger.set(&s.key(key), U256::from(60));
     let send = |amount: u64, ledger: &MemoryLedger, s: &Session| {
         call_at(s, TARGET, 0, &transfer(A1, U256::from(amount)), ledger).into_owned()
     };
@@ -665,7 +665,7 @@ fn rule_budget_equal_over_overflow() {
     );
     let s = budget_session(json!(MAX_HEX));
     let near = U256::MAX - U256::from(1);
-    ledger.set(key, near);
+    ledger.set(&s.key(key), near);
     assert_effect(&send(1, &ledger, &s), key, 1);
     assert_overflow(&send(2, &ledger, &s), near, 2);
 }

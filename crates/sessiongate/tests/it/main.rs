@@ -29,6 +29,7 @@ mod examples;
 mod fail_closed;
 mod fail_closed_limits;
 mod layers;
+mod ledger_protocol;
 mod load_errors;
 mod properties;
 mod readme;

@@ -509,11 +509,12 @@ fn caps(doc: &SessionDocument) -> BTreeMap<String, U256> {
 
 /// A ledger with some of the document's counters already used.
 fn preset(doc: &SessionDocument, usage: &[(Index, U256)]) -> MemoryLedger {
+    let session = compile(doc);
     let keys: Vec<String> = caps(doc).into_keys().collect();
     let mut ledger = MemoryLedger::new();
     if !keys.is_empty() {
         for (i, amount) in usage {
-            ledger.set(&keys[i.index(keys.len())], *amount);
+            ledger.set(&session.key(&keys[i.index(keys.len())]), *amount);
         }
     }
     ledger
@@ -571,7 +572,11 @@ fn assert_well_formed(v: &Verdict, batch_len: usize) -> Result<(), TestCaseError
         for pair in v.effects.windows(2) {
             prop_assert!(pair[0].key < pair[1].key, "{:?}", v.effects);
         }
-        prop_assert!(v.effects.iter().all(|e| !e.add.is_zero()));
+        prop_assert!(
+            v.effects
+                .iter()
+                .all(|e| e.op != sessiongate::Op::Add(U256::ZERO))
+        );
     } else {
         prop_assert!(!v.violations.is_empty(), "deny without a reason");
         prop_assert!(v.effects.is_empty(), "deny with effects: {:?}", v.effects);
@@ -597,7 +602,10 @@ proptest! {
     ) {
         let wider = compile(&doc);
         let narrower = compile(&restricted(&doc, &extra));
-        let ledger = preset(&doc, &usage);
+        // A restricted document is another session: its counters are carried over by id, as
+        // the README tells an editor of a session to do.
+        let mut ledger = preset(&doc, &usage);
+        ledger.carry(wider.fingerprint(), narrower.fingerprint());
         let owned = resolve_all(&doc, &batch);
         let all = calls(&owned);
         let calls = match extra {
@@ -633,7 +641,8 @@ proptest! {
                 prop_assert!(ledger.apply(&v.effects).is_ok());
             }
             for (key, used) in ledger.iter() {
-                let cap = caps.get(key);
+                prop_assert_eq!(key.session, session.fingerprint());
+                let cap = caps.get(&crate::common::counter_text(&key));
                 prop_assert!(cap.is_some(), "unknown counter {key}");
                 prop_assert!(Some(&used) <= cap, "{key}: {used} over {cap:?}");
             }

@@ -53,7 +53,7 @@ fn an_exhausted_allowance_says_when_it_resets() {
     assert!(first.is_allow(), "{first}");
     // The window opening at 7200 counts under its own key.
     assert_eq!(
-        first.effects[0].key.as_str(),
+        crate::common::counter_text(&first.effects[0].key),
         format!("{TOKEN}:0xa9059cbb/constraints[0]@7200")
     );
     ledger.apply(&first.effects).unwrap();

@@ -405,12 +405,14 @@ fn native(
 
 /// Compiles an ABI SVM session, with the importer's warnings.
 pub fn compile_abi(doc: &AbiSvmDocument) -> Result<Session> {
-    single_execute(&abi_to_native(doc)?, super::abi_warnings(doc))
+    let session = single_execute(&abi_to_native(doc)?, super::abi_warnings(doc))?;
+    document::fingerprinted(session, "biconomy-abi-svm", doc)
 }
 
 /// Compiles an ERC20 SVM session, with the importer's warnings.
 pub fn compile_erc20(doc: &Erc20SvmDocument) -> Result<Session> {
-    single_execute(&erc20_to_native(doc)?, super::erc20_warnings(doc))
+    let session = single_execute(&erc20_to_native(doc)?, super::erc20_warnings(doc))?;
+    document::fingerprinted(session, "biconomy-erc20-svm", doc)
 }
 
 /// Both modules' `validateSessionUserOp` read only the Biconomy account's `execute` and

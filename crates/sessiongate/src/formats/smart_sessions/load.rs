@@ -123,7 +123,9 @@ pub fn compile_onchain(doc: &OnChainSession) -> Result<Session> {
         module: doc.module.unwrap_or(SMART_SESSION_V2),
         permit_paymaster: doc.permit_erc4337_paymaster,
     };
-    compile::session(frame, &user_op, &actions)
+    let session = compile::session(frame, &user_op, &actions)?;
+    // Keyed by the module's shape, so an SDK document and its encoding share their counters.
+    crate::document::fingerprinted(session, "smart-sessions-onchain", doc)
 }
 
 fn installed_set(

@@ -76,3 +76,19 @@ pub fn word_at(data: &[u8], at: usize) -> usize {
 pub fn two_pow(n: usize) -> U256 {
     U256::from(1u8) << n
 }
+
+/// A ledger key as its session names it: the counter id, and `@<opens>` for a window.
+pub fn counter_text(key: &sessiongate::LedgerKey<'_>) -> String {
+    match key.window {
+        Some(opens) => format!("{}@{opens}", key.counter),
+        None => key.counter.to_string(),
+    }
+}
+
+/// What an effect adds (zero for a set).
+pub fn added(effect: &sessiongate::Effect<'_>) -> U256 {
+    match effect.op {
+        sessiongate::Op::Add(amount) => amount,
+        sessiongate::Op::Set(_) => U256::ZERO,
+    }
+}

@@ -1,0 +1,219 @@
+//! A ledger held in memory, and the conditional commit every store implements.
+
+use super::{Effect, Fingerprint, Ledger, LedgerKey, LedgerUnavailable, Read};
+use alloc::{borrow::Cow, boxed::Box, string::String, vec::Vec};
+use alloy_primitives::{U256, map::HashMap};
+
+/// A ledger held in memory. Reads cost two hash lookups on fixed-size and short keys.
+///
+/// ```
+/// use alloy_primitives::{U256, address};
+/// use sessiongate::{Call, Context, MemoryLedger, Session};
+///
+/// let session = Session::from_json(r#"{"actions": [{
+///     "name": "tip", "target": "0x1111111111111111111111111111111111111111", "selector": "native",
+///     "policies": [{ "type": "value_limit", "limit": "10" }]
+/// }]}"#)?;
+/// let to = address!("1111111111111111111111111111111111111111");
+/// let ctx = Context { now: 0, chain_id: 1, account: None };
+/// let mut ledger = MemoryLedger::new();
+/// let tip = [Call { to, value: U256::from(6u8), data: &[] }];
+///
+/// let verdict = session.check(&tip, &ledger, &ctx);
+/// ledger.commit(&verdict.reads, &verdict.effects)?; // only if nothing it read has changed
+/// let used = ledger.get(&session.key("actions/tip/policies[0]"));
+/// assert_eq!(used, U256::from(6u8));
+/// assert!(!session.check(&tip, &ledger, &ctx).is_allow()); // 6 + 6 > 10
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemoryLedger {
+    /// Per session and window, per counter id: the value and when it may be dropped.
+    pub(crate) slots: HashMap<(Fingerprint, Option<u64>), HashMap<Box<str>, Entry>>,
+}
+
+/// One counter's value, and when it stops mattering.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub(crate) value: U256,
+    pub(crate) expires_at: Option<u64>,
+}
+
+/// Why effects were not committed. Nothing was written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommitError {
+    /// A counter the decision read has changed since: check again against the ledger as it is.
+    #[error("counter `{key}` changed since it was read ({seen} then, {now} now): check again")]
+    Conflict {
+        /// The counter.
+        key: Box<LedgerKey<'static>>,
+        /// What the decision saw.
+        seen: U256,
+        /// What it holds now.
+        now: U256,
+    },
+    /// Adding would pass 2^256-1. Evaluation denies such calls, so this only happens when
+    /// effects are applied to a ledger other than the one they were decided against.
+    #[error("counter `{key}` would overflow 2^256-1")]
+    Overflow {
+        /// The counter.
+        key: Box<LedgerKey<'static>>,
+    },
+}
+
+impl MemoryLedger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The counter's value, zero if never written.
+    #[inline]
+    pub fn get(&self, key: &LedgerKey<'_>) -> U256 {
+        self.entry(key).value
+    }
+
+    #[inline]
+    fn entry(&self, key: &LedgerKey<'_>) -> Entry {
+        self.slots
+            .get(&(key.session, key.window))
+            .and_then(|counters| counters.get(&*key.counter))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Sets a counter, e.g. to restore usage recorded elsewhere.
+    pub fn set(&mut self, key: &LedgerKey<'_>, value: U256) {
+        self.insert(
+            key,
+            Entry {
+                value,
+                expires_at: None,
+            },
+        );
+    }
+
+    /// Writes one counter.
+    pub(crate) fn insert(&mut self, key: &LedgerKey<'_>, entry: Entry) {
+        let counters = self.slots.entry((key.session, key.window)).or_default();
+        counters.insert(key.counter.as_ref().into(), entry);
+    }
+
+    /// Whether the counter was ever written.
+    pub(crate) fn contains(&self, key: &LedgerKey<'_>) -> bool {
+        self.slots
+            .get(&(key.session, key.window))
+            .is_some_and(|counters| counters.contains_key(&*key.counter))
+    }
+
+    /// Commits a decision: if every counter in `reads` still holds what was seen, applies every
+    /// effect; otherwise, or if an addition would overflow, changes nothing.
+    pub fn commit(
+        &mut self,
+        reads: &[Read<'_>],
+        effects: &[Effect<'_>],
+    ) -> Result<(), CommitError> {
+        for read in reads {
+            let now = self.get(&read.key);
+            if now != read.seen {
+                return Err(CommitError::Conflict {
+                    key: Box::new(read.key.clone().into_owned()),
+                    seen: read.seen,
+                    now,
+                });
+            }
+        }
+        self.apply(effects)
+    }
+
+    /// Applies every effect, or none if an addition would overflow; reads are not checked (use
+    /// [`commit`](Self::commit) where another writer may have come between).
+    pub fn apply(&mut self, effects: &[Effect<'_>]) -> Result<(), CommitError> {
+        // Every result first (a list may name a counter twice), then the writes.
+        let mut after: Vec<(usize, Entry)> = Vec::with_capacity(effects.len());
+        for (i, effect) in effects.iter().enumerate() {
+            let earlier = after
+                .iter()
+                .rev()
+                .find(|(j, _)| effects.get(*j).is_some_and(|e| e.key.same(&effect.key)));
+            let before = earlier.map_or_else(|| self.entry(&effect.key), |(_, e)| *e);
+            let Some(value) = effect.apply_to(before.value) else {
+                return Err(CommitError::Overflow {
+                    key: Box::new(effect.key.clone().into_owned()),
+                });
+            };
+            // Each effect on a counter carries its latest expiry (a window's end, the next
+            // allowed second), so the last one written stands.
+            let expires_at = effect.expires_at;
+            after.push((i, Entry { value, expires_at }));
+        }
+        for (i, entry) in after {
+            if let Some(effect) = effects.get(i) {
+                self.insert(&effect.key, entry);
+            }
+        }
+        Ok(())
+    }
+
+    /// Drops every counter that expired before `now` (see [`Effect::expires_at`]).
+    pub fn prune(&mut self, now: u64) {
+        for counters in self.slots.values_mut() {
+            counters.retain(|_, e| e.expires_at.is_none_or(|t| t >= now));
+        }
+        self.slots.retain(|_, counters| !counters.is_empty());
+    }
+
+    /// Every counter with its value, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (LedgerKey<'_>, U256)> {
+        self.entries().into_iter().map(|(k, e)| (k, e.value))
+    }
+
+    /// Every counter with its value and expiry, in key order (what serialization writes).
+    pub(crate) fn entries(&self) -> Vec<(LedgerKey<'_>, Entry)> {
+        let mut all: Vec<(LedgerKey<'_>, Entry)> = self
+            .slots
+            .iter()
+            .flat_map(|(&(session, window), counters)| {
+                counters
+                    .iter()
+                    .map(move |(counter, e)| (LedgerKey::borrowed(session, counter, window), *e))
+            })
+            .collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
+    /// Copies every counter of session `from` to session `to`, by counter id: after an edit that
+    /// kept its counter ids, usage carries over (see the README). Counters `to` already has keep
+    /// the larger value.
+    pub fn carry(&mut self, from: Fingerprint, to: Fingerprint) {
+        let moved: Vec<(Option<u64>, String, Entry)> = self
+            .slots
+            .iter()
+            .filter(|((session, _), _)| *session == from)
+            .flat_map(|(&(_, window), counters)| {
+                counters
+                    .iter()
+                    .map(move |(c, e)| (window, String::from(&**c), *e))
+            })
+            .collect();
+        for (window, counter, entry) in moved {
+            let key = LedgerKey {
+                session: to,
+                counter: Cow::Owned(counter),
+                window,
+            };
+            let old = self.entry(&key);
+            let value = old.value.max(entry.value);
+            self.insert(&key, Entry { value, ..entry });
+        }
+    }
+}
+
+impl Ledger for MemoryLedger {
+    #[inline]
+    fn read(&self, key: &LedgerKey<'_>) -> Result<U256, LedgerUnavailable> {
+        Ok(self.get(key))
+    }
+}
