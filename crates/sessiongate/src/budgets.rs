@@ -102,3 +102,40 @@ impl Session {
         failed.map_or(Ok(out), Err)
     }
 }
+
+impl Session {
+    /// Every ledger counter a decision at `now` may read, once each: what a store fetches in one
+    /// round trip before deciding (see the README's ledger section).
+    pub fn counters(&self, now: u64) -> Vec<LedgerKey<'_>> {
+        let mut out: Vec<LedgerKey<'_>> = Vec::new();
+        let fp = self.fingerprint;
+        self.for_each_limit(&mut |limit| match (&limit.window, &limit.refill) {
+            (_, Some(refill)) => {
+                push_new(&mut out, fp, &limit.key, None);
+                push_new(&mut out, fp, &refill.refilled_key, None);
+                push_new(&mut out, fp, &refill.periods_key, None);
+            }
+            (Some(window), None) => {
+                if let Some((index, _)) = window.at(now) {
+                    push_new(&mut out, fp, &limit.key, Some(window.opens(index)));
+                }
+            }
+            (None, None) => push_new(&mut out, fp, &limit.key, None),
+        });
+        self.for_each_spacing(&mut |spacing| push_new(&mut out, fp, &spacing.key, None));
+        out
+    }
+}
+
+/// Adds a key unless it is listed already (a shared budget is met at each place naming it).
+fn push_new<'s>(
+    out: &mut Vec<LedgerKey<'s>>,
+    fp: Fingerprint,
+    counter: &'s str,
+    window: Option<u64>,
+) {
+    let key = LedgerKey::borrowed(fp, counter, window);
+    if !out.iter().any(|k| k.same(&key)) {
+        out.push(key);
+    }
+}

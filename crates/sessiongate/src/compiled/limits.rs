@@ -2,7 +2,7 @@
 //! kind of rule or policy that holds a limit is added here once, and the match arms have no
 //! wildcard, so forgetting it is a compile error.
 
-use super::{Action, Expr, Limit, Policy, PolicyKind, Session};
+use super::{Action, Expr, Limit, Policy, PolicyKind, Session, Spacing};
 
 impl Session {
     /// Calls `visit` on every limit, in document order: each action's word rules, rule trees
@@ -10,6 +10,18 @@ impl Session {
     /// the transaction's policies. A shared budget is visited at each place that names it.
     pub(crate) fn for_each_limit<'s>(&'s self, visit: &mut impl FnMut(&'s Limit)) {
         each_limit(&self.actions, &self.policies, &self.tx_policies, visit);
+    }
+
+    /// Calls `visit` on every minimum spacing: they live only in policy lists.
+    pub(crate) fn for_each_spacing<'s>(&'s self, visit: &mut impl FnMut(&'s Spacing)) {
+        let lists = self.actions.iter().map(|a| &*a.policies);
+        for list in lists.chain([&*self.policies, &*self.tx_policies]) {
+            for policy in list {
+                if let PolicyKind::Spacing(spacing) = &policy.kind {
+                    visit(spacing);
+                }
+            }
+        }
     }
 }
 

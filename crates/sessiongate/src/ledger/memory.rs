@@ -100,8 +100,8 @@ impl MemoryLedger {
         counters.insert(key.counter.as_ref().into(), entry);
     }
 
-    /// Whether the counter was ever written.
-    pub(crate) fn contains(&self, key: &LedgerKey<'_>) -> bool {
+    /// Whether the counter was ever written (set to zero included).
+    pub fn contains(&self, key: &LedgerKey<'_>) -> bool {
         self.slots
             .get(&(key.session, key.window))
             .is_some_and(|counters| counters.contains_key(&*key.counter))

@@ -107,6 +107,18 @@ pub enum Op {
     ),
 }
 
+impl Op {
+    /// The counter's value after this change, from `before`; `None` when an addition overflows.
+    /// A set never lowers a counter.
+    #[inline]
+    pub fn apply_to(self, before: U256) -> Option<U256> {
+        match self {
+            Op::Add(amount) => before.checked_add(amount),
+            Op::Set(value) => Some(value.max(before)),
+        }
+    }
+}
+
 /// One counter's change, one per counter in a verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -133,11 +145,9 @@ impl Effect<'_> {
     }
 
     /// The counter's value after this effect, from `before`; `None` when an addition overflows.
+    #[inline]
     pub fn apply_to(&self, before: U256) -> Option<U256> {
-        match self.op {
-            Op::Add(amount) => before.checked_add(amount),
-            Op::Set(value) => Some(value.max(before)),
-        }
+        self.op.apply_to(before)
     }
 }
 
