@@ -1,6 +1,13 @@
 //! The embedded stores (memory, SQLite) under the protocol: replicas racing for the last units of
 //! every kind of budget, reservations that count until settled or expired, and an outage.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests: a failed expectation should panic"
+)]
+
 use alloy_primitives::{Address, U256, address};
 use sessiongate::{Call, Context, Input, LedgerKey, Mode, Reason, Session};
 use sessiongate_store::{
