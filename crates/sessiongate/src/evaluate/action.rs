@@ -11,6 +11,7 @@ use alloy_primitives::{B256, U256};
 
 impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// Checks one action and the session's policies against a call; true when all pass.
+    #[inline]
     pub(super) fn action(
         &mut self,
         index: usize,
@@ -73,6 +74,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     // Checks record their own violation and return whether they passed, so the allow path moves
     // no large result values around.
 
+    #[inline(always)]
     pub(super) fn rule(&mut self, at: At<'s>, rule: &'s Rule, data: &[u8]) -> bool {
         let here = (Some(&*rule.path), Some(&*rule.param));
         let word = match rule_word(rule, data) {
@@ -93,6 +95,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         }
     }
 
+    #[inline(always)]
     pub(super) fn policy(
         &mut self,
         at: At<'s>,

@@ -12,6 +12,7 @@ use alloy_primitives::U256;
 
 impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// Adds `amount` to a limit's counter as a pending effect, if the cap allows it.
+    #[inline]
     pub(super) fn charge(
         &mut self,
         at: At<'s>,
@@ -29,6 +30,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     }
 
     /// Records `amount` against the limit, or says why the cap does not allow it.
+    #[inline]
     pub(super) fn try_charge(&mut self, limit: &'s Limit, amount: U256) -> Result<(), Shortfall> {
         if let Some(refill) = &limit.refill {
             return self.try_refill(limit, refill, amount);
@@ -149,6 +151,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// pending effects applied. Fails when the ledger cannot answer, a sum overflows, or the
     /// transaction's work runs out: the scans are work, or a session with thousands of limits
     /// charged by every call of a batch would be quadratic.
+    #[inline(always)]
     fn read(&mut self, key: &LedgerKey<'s>) -> Result<U256, Shortfall> {
         let scanned = self.out.reads.len().saturating_add(self.out.effects.len());
         if scanned > 0 && !self.work.spend_count(scanned) {
