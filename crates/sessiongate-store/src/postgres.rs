@@ -34,7 +34,8 @@ const POOL_SIZE: usize = 16;
 /// Dead rows one apply drops at most, so a backlog is cleared over several calls.
 const GC_BATCH: i64 = 100;
 
-/// Serializes schema creation: concurrent `CREATE TABLE IF NOT EXISTS` can fail.
+/// The schema, created in one transaction; the advisory lock serializes creators, since
+/// concurrent `CREATE TABLE IF NOT EXISTS` can fail.
 const SCHEMA: &str = "
     BEGIN;
     SELECT pg_advisory_xact_lock(7305403212385419);
@@ -81,12 +82,16 @@ impl PostgresStore {
             .build()
             .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let store = Self { pool };
-        store
-            .client()
-            .await?
-            .batch_execute(SCHEMA)
+        let client = store.client().await?;
+        // Only when missing: `CREATE INDEX IF NOT EXISTS` locks its table even when the index
+        // exists, and deadlocks with writers already running. Its last object stands for it all.
+        let exists = client
+            .query_one("SELECT to_regclass('sg_reserved_key') IS NOT NULL", &[])
             .await
             .map_err(unavailable)?;
+        if !exists.try_get::<_, bool>(0).map_err(unavailable)? {
+            client.batch_execute(SCHEMA).await.map_err(unavailable)?;
+        }
         Ok(store)
     }
 
