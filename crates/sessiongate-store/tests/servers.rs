@@ -3,6 +3,14 @@
 //! every kind of budget never pass a cap and every allow is counted, reservations expire, settle
 //! once, and survive the replica that made them, and amounts add and compare as U256.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests: a failed expectation should panic"
+)]
+
 mod common;
 
 use alloy_primitives::U256;

@@ -1,7 +1,11 @@
 //! What every store's tests share: stores by kind (servers from the environment), a session with
 //! one action per kind of budget, and replicas racing through `check`.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    reason = "each test binary uses part of it"
+)]
 
 use alloy_primitives::{Address, U256, address};
 use sessiongate::{Call, Context, Input, Mode, Session};
