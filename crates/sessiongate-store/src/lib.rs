@@ -7,18 +7,27 @@
 //! the value seen; otherwise the caller decides again. [`check`] runs that loop with a bound on
 //! retries. A store that cannot be reached makes the decision deny with `ledger_unavailable`.
 //!
-//! Stores: [`MemoryStore`] (one process) and [`SqliteStore`] (embedded, the default of
-//! `sessiongate serve`).
+//! Stores: [`MemoryStore`] (one process), [`SqliteStore`] (embedded, the default of
+//! `sessiongate serve`), and for a fleet of replicas `RedisStore` (feature `redis`) and
+//! `PostgresStore` (feature `postgres`).
 
 mod change;
 mod check;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
 mod sqlite;
 mod view;
 
 pub use change::{Applied, Change, Settle, StoredEffect};
 pub use check::{Checked, MAX_RETRIES, check};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
 pub use sqlite::SqliteStore;
 
 use alloy_primitives::U256;
