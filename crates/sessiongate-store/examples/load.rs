@@ -142,7 +142,7 @@ async fn main() {
                     .map_or(0, |d| d.as_micros())
             };
             println!(
-                "{n:>7} {contended:>10} {:>12.0} {:>10} {:>10} {retries:>9}",
+                "{n:>7} {contended:>10} {:>12.0} {:>10.1} {:>10.1} {retries:>9}",
                 done as f64 / seconds as f64,
                 pct(50),
                 pct(99)
