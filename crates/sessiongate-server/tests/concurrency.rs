@@ -1,7 +1,7 @@
 //! Parallel HTTP checks against one budget in an SQLite file: the store's conditional commit
 //! lets exactly the cap through.
 
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 mod common;
 

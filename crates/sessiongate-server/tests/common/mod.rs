@@ -1,6 +1,12 @@
 //! A real server on 127.0.0.1:0 and a real HTTP client.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    dead_code,
+    unreachable_pub
+)]
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
