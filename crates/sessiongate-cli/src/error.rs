@@ -70,16 +70,13 @@ pub(crate) fn agree<T: PartialEq + std::fmt::Display>(
     flag: &'static str,
     given: Option<T>,
 ) -> Result<Option<T>, CliError> {
-    match (found, given) {
-        (Some(found), Some(given)) if found != given => Err(CliError::Conflict {
-            file: file.display().to_string(),
-            field,
-            found: found.to_string(),
-            flag,
-            given: given.to_string(),
-        }),
-        (found, given) => Ok(given.or(found)),
-    }
+    sessiongate::transaction::agree(found, given).map_err(|d| CliError::Conflict {
+        file: file.display().to_string(),
+        field,
+        found: d.found.to_string(),
+        flag,
+        given: d.given.to_string(),
+    })
 }
 
 /// Reads a whole file as text.

@@ -6,6 +6,7 @@ mod check;
 mod error;
 mod ids;
 mod scenarios;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, Write};
@@ -36,6 +37,9 @@ enum Command {
     /// Print a Smart Sessions session's permissionId, actionIds and configIds as the module
     /// computes them.
     Ids(ids::IdsArgs),
+    /// Serve checks over HTTP (JSON) against a shared usage store, for a relayer fleet; logs
+    /// go to stderr. Stops on SIGINT or SIGTERM once requests in flight finish.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -71,6 +75,10 @@ fn main() -> ExitCode {
             Err(e) => fail(&e),
         },
         Command::Ids(args) => match ids::run(&args) {
+            Ok(()) => ALLOW,
+            Err(e) => fail(&e),
+        },
+        Command::Serve(args) => match serve::run(&args) {
             Ok(()) => ALLOW,
             Err(e) => fail(&e),
         },

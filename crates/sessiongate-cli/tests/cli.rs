@@ -1002,3 +1002,22 @@ fn budgets_list_arg_policy_limited_rules() {
     assert_eq!(list[0]["used"], "40");
     assert_eq!(list[0]["left"], "60");
 }
+
+#[test]
+fn serve_help_parses_and_a_store_it_lacks_is_bad_input() {
+    let out = sessiongate(&["serve", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = stdout(&out);
+    for flag in ["--listen", "--store", "--max-body", "--timeout-ms"] {
+        assert!(help.contains(flag), "{flag}: {help}");
+    }
+    let out = sessiongate(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--store",
+        "redis://localhost",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("built without redis support"));
+}

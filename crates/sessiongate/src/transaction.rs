@@ -131,6 +131,29 @@ impl Transaction {
     }
 }
 
+/// One fact named twice with different values: by the caller (a flag, a request field) and by
+/// the input (a transaction's `chainId` or `from`, a user operation's `sender`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Disagreement<T> {
+    /// The input's value.
+    pub found: T,
+    /// The caller's value.
+    pub given: T,
+}
+
+/// `given` or else `found`, refusing the two when they differ: a verdict for either could be
+/// wrong, so neither wins. Every face (CLI, service) builds its [`Context`](crate::Context)
+/// through this, so they cannot resolve a chain or an account differently.
+pub fn agree<T: PartialEq>(
+    found: Option<T>,
+    given: Option<T>,
+) -> Result<Option<T>, Disagreement<T>> {
+    match (found, given) {
+        (Some(found), Some(given)) if found != given => Err(Disagreement { found, given }),
+        (found, given) => Ok(given.or(found)),
+    }
+}
+
 /// What calls say about where they run. An atomic batch runs from one sender on one chain, so
 /// each must be the same on every call that names it: judging a batch by its first call's chain
 /// would let a later call claim another.
