@@ -46,7 +46,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), CliError> {
     };
     runtime
         .block_on(async {
-            let store = open_store(&args.store)?;
+            let store = open_store(&args.store).await?;
             let running = sessiongate_server::start(args.listen, store, config).await?;
             tracing::info!(addr = %running.addr(), store = %args.store, "listening");
             sessiongate_server::serve_until(running, sessiongate_server::shutdown_signal()).await

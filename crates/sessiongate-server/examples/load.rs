@@ -63,7 +63,7 @@ async fn run(clients: u64, seconds: u64, contended: bool) -> Result<(), Box<dyn 
         .duration_since(std::time::UNIX_EPOCH)?
         .as_nanos();
     let db = std::env::temp_dir().join(format!("sessiongate-load-{nanos}.db"));
-    let store = open_store(&format!("sqlite://{}", db.display()))?;
+    let store = open_store(&format!("sqlite://{}", db.display())).await?;
     let running =
         sessiongate_server::start("127.0.0.1:0".parse()?, store, Config::default()).await?;
     let base = format!("http://{}", running.addr());

@@ -1,25 +1,30 @@
 //! `--store URL`: which [`Store`] the service decides against.
 
 use crate::ServerError;
-use sessiongate_store::{MemoryStore, SqliteStore, Store};
+use sessiongate_store::{MemoryStore, PostgresStore, RedisStore, SqliteStore, Store};
 use std::sync::Arc;
 
 /// The store used when `--store` is not given: a SQLite file in the working directory.
 pub const DEFAULT_STORE: &str = "sqlite://sessiongate.db";
 
 /// Opens the store `url` names: `sqlite://PATH` or a bare path (SQLite, embedded), `memory` or
-/// `sqlite::memory:` (this process only, lost on exit). `redis://` and `postgres://` are fleet
-/// stores that come from the store crate's optional backends.
-pub fn open_store(url: &str) -> Result<Arc<dyn Store>, ServerError> {
+/// `sqlite::memory:` (this process only, lost on exit), `redis://…` or `postgres://…` (a fleet's
+/// shared store; the server must answer now, or the service does not start).
+pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, ServerError> {
     let fail = |reason: &str| ServerError::Store {
         url: url.to_owned(),
         reason: reason.to_owned(),
     };
     match url.split_once("://") {
         Some(("sqlite", path)) => sqlite(url, path),
-        // Fleet stores plug in here when the store crate has them.
-        Some(("redis" | "rediss", _)) => Err(fail("built without redis support")),
-        Some(("postgres" | "postgresql", _)) => Err(fail("built without postgres support")),
+        Some(("redis" | "rediss", _)) => match RedisStore::connect(url).await {
+            Ok(store) => Ok(Arc::new(store)),
+            Err(e) => Err(fail(&e.to_string())),
+        },
+        Some(("postgres" | "postgresql", _)) => match PostgresStore::connect(url).await {
+            Ok(store) => Ok(Arc::new(store)),
+            Err(e) => Err(fail(&e.to_string())),
+        },
         Some((scheme, _)) => Err(fail(&format!(
             "unknown scheme `{scheme}`: give sqlite://PATH, a path, or memory"
         ))),

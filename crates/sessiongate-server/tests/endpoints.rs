@@ -351,18 +351,22 @@ async fn shutdown_lets_the_server_end() {
 #[tokio::test]
 async fn store_urls() {
     use sessiongate_server::open_store;
-    assert!(open_store("memory").is_ok());
-    assert!(open_store("sqlite::memory:").is_ok());
+    assert!(open_store("memory").await.is_ok());
+    assert!(open_store("sqlite::memory:").await.is_ok());
     let db = common::temp_db("url");
-    assert!(open_store(&format!("sqlite://{}", db.display())).is_ok());
-    assert!(open_store(db.to_str().unwrap()).is_ok());
+    assert!(
+        open_store(&format!("sqlite://{}", db.display()))
+            .await
+            .is_ok()
+    );
+    assert!(open_store(db.to_str().unwrap()).await.is_ok());
     for (url, says) in [
-        ("redis://localhost:6379", "redis"),
-        ("postgres://localhost/db", "postgres"),
+        ("redis://127.0.0.1:1", "redis://127.0.0.1:1"),
+        ("postgres://127.0.0.1:1/db", "postgres://127.0.0.1:1/db"),
         ("ftp://x", "unknown scheme"),
         ("sqlite://", "no file path"),
     ] {
-        let err = open_store(url).err().unwrap().to_string();
+        let err = open_store(url).await.err().unwrap().to_string();
         assert!(err.contains(says), "{url}: {err}");
     }
     let _ = std::fs::remove_file(db);

@@ -25,7 +25,7 @@ pub struct Server {
 
 impl Server {
     pub async fn start(store: &str, config: Config) -> Self {
-        let store = open_store(store).unwrap();
+        let store = open_store(store).await.unwrap();
         let running = sessiongate_server::start("127.0.0.1:0".parse().unwrap(), store, config)
             .await
             .unwrap();
