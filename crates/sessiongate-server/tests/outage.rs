@@ -3,7 +3,7 @@
 //! `ledger_unavailable` over HTTP, `/ready` says 503, and after the restart the usage committed
 //! before the stop is all there.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 mod common;
 
