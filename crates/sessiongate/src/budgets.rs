@@ -71,7 +71,7 @@ impl Limit {
             }
         };
         Ok(BudgetStatus {
-            key: self.key.as_ref().into(),
+            key: self.key.name.as_ref().into(),
             limit: self.cap,
             used,
             left,

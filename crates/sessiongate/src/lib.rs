@@ -35,6 +35,7 @@ pub use document::{LoadError, SessionDocument};
 pub use evaluate::{MAX_CALLS, Mode};
 pub use ledger::{
     CommitError, Effect, Fingerprint, Ledger, LedgerKey, LedgerUnavailable, MemoryLedger, Op, Read,
+    counter_id,
 };
 pub use transaction::Transaction;
 pub use user_op::UserOperation;

@@ -1,13 +1,49 @@
 //! Cumulative caps and the ledger counters they read: lifetime caps, fixed windows, refilling
 //! buckets and minimum spacing between calls.
 
-use alloc::boxed::Box;
+use crate::ledger::counter_id;
+use alloc::{boxed::Box, string::String};
 use alloy_primitives::U256;
+use core::ops::Deref;
+
+/// A ledger counter's id within its session, with its number ([`counter_id`]) computed once here
+/// so a ledger indexed by number reads it without hashing the text on every call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Counter {
+    pub(crate) name: Box<str>,
+    pub(crate) id: u128,
+}
+
+impl From<Box<str>> for Counter {
+    fn from(name: Box<str>) -> Self {
+        let id = counter_id(&name);
+        Self { name, id }
+    }
+}
+
+impl From<String> for Counter {
+    fn from(name: String) -> Self {
+        Self::from(name.into_boxed_str())
+    }
+}
+
+impl From<&str> for Counter {
+    fn from(name: &str) -> Self {
+        Self::from(Box::<str>::from(name))
+    }
+}
+
+impl Deref for Counter {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
 
 /// A cumulative cap and the ledger counter it reads.
 #[derive(Clone, Debug)]
 pub(crate) struct Limit {
-    pub(crate) key: Box<str>,
+    pub(crate) key: Counter,
     pub(crate) cap: U256,
     /// When set, the cap applies per fixed window of time and each window has its own counter.
     pub(crate) window: Option<Window>,
@@ -25,8 +61,8 @@ pub(crate) struct Limit {
 pub(crate) struct Refill {
     pub(crate) every: Window,
     pub(crate) amount: U256,
-    pub(crate) refilled_key: Box<str>,
-    pub(crate) periods_key: Box<str>,
+    pub(crate) refilled_key: Counter,
+    pub(crate) periods_key: Counter,
 }
 
 /// A refilling budget's standing before a charge.
@@ -81,7 +117,7 @@ impl Window {
 /// call may come (0 until a call is allowed).
 #[derive(Clone, Debug)]
 pub(crate) struct Spacing {
-    pub(crate) key: Box<str>,
+    pub(crate) key: Counter,
     pub(crate) seconds: u64,
 }
 
@@ -109,7 +145,7 @@ impl Window {
 
 impl Limit {
     /// A cap over all time.
-    pub(crate) fn new(key: impl Into<Box<str>>, cap: U256) -> Self {
+    pub(crate) fn new(key: impl Into<Counter>, cap: U256) -> Self {
         Self {
             key: key.into(),
             cap,

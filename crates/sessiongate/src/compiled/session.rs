@@ -69,7 +69,7 @@ impl Session {
             &parts.tx_policies,
             &mut |limit| {
                 if ambiguous.is_none() && ends_like_a_window(&limit.key) {
-                    ambiguous = Some(limit.key.clone());
+                    ambiguous = Some(limit.key.name.clone());
                 }
             },
         );

@@ -44,7 +44,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
             }
         };
         let key = self.key(&limit.key, window);
-        let used = self.read(&key)?;
+        let used = self.read(&key, limit.key.id)?;
         match used.checked_add(amount) {
             None => Err(Shortfall::Overflow {
                 used,
@@ -80,9 +80,9 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let used_key = self.key(&limit.key, None);
         let refilled_key = self.key(&refill.refilled_key, None);
         let periods_key = self.key(&refill.periods_key, None);
-        let used = self.read(&used_key)?;
-        let refilled = self.read(&refilled_key)?;
-        let counted = self.read(&periods_key)?;
+        let used = self.read(&used_key, limit.key.id)?;
+        let refilled = self.read(&refilled_key, refill.refilled_key.id)?;
+        let counted = self.read(&periods_key, refill.periods_key.id)?;
         let bucket = refill.bucket(limit.cap, used, refilled, counted, period);
         if amount > bucket.balance {
             return Err(Shortfall::Exceeded {
@@ -119,7 +119,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     pub(super) fn space(&mut self, at: At<'s>, here: Here<'s>, spacing: &'s Spacing) -> bool {
         let now = self.ctx.now;
         let key = self.key(&spacing.key, None);
-        let next = match self.read(&key) {
+        let next = match self.read(&key, spacing.key.id) {
             Ok(next) => next,
             Err(short) => return self.fail(at, here, short.unreadable()),
         };
@@ -152,7 +152,7 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     /// transaction's work runs out: the scans are work, or a session with thousands of limits
     /// charged by every call of a batch would be quadratic.
     #[inline(always)]
-    fn read(&mut self, key: &LedgerKey<'s>) -> Result<U256, Shortfall> {
+    fn read(&mut self, key: &LedgerKey<'s>, id: u128) -> Result<U256, Shortfall> {
         let scanned = self.out.reads.len().saturating_add(self.out.effects.len());
         if scanned > 0 && !self.work.spend_count(scanned) {
             return Err(Shortfall::OutOfWork);
@@ -160,7 +160,10 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let seen = match self.out.reads.iter().find(|r| r.key.same(key)) {
             Some(read) => read.seen,
             None => {
-                let seen = self.ledger.read(key).map_err(|_| Shortfall::Unavailable)?;
+                let seen = self
+                    .ledger
+                    .read_numbered(key, id)
+                    .map_err(|_| Shortfall::Unavailable)?;
                 self.out.reads.push(Read {
                     key: key.clone(),
                     seen,

@@ -1,10 +1,11 @@
 //! A ledger held in memory, and the conditional commit every store implements.
 
-use super::{Effect, Fingerprint, Ledger, LedgerKey, LedgerUnavailable, Read};
-use alloc::{borrow::Cow, boxed::Box, string::String, vec::Vec};
+use super::{Effect, Fingerprint, Ledger, LedgerKey, LedgerUnavailable, Read, counter_id};
+use alloc::{borrow::Cow, string::String, vec::Vec};
 use alloy_primitives::{U256, map::HashMap};
 
-/// A ledger held in memory. Reads cost two hash lookups on fixed-size and short keys.
+/// A ledger held in memory, indexed by session, counter number ([`counter_id`]) and window: a read
+/// from evaluation, which has the number from compile time, hashes 57 bytes and no text.
 ///
 /// ```
 /// use alloy_primitives::{U256, address};
@@ -28,8 +29,15 @@ use alloy_primitives::{U256, map::HashMap};
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemoryLedger {
-    /// Per session and window, per counter id: the value and when it may be dropped.
-    pub(crate) slots: HashMap<(Fingerprint, Option<u64>), HashMap<Box<str>, Entry>>,
+    /// Each counter, by number: its key (for listing and writing out) and its entry.
+    pub(crate) entries: HashMap<Slot, (LedgerKey<'static>, Entry)>,
+}
+
+/// Where a counter is filed: session, counter number, window.
+type Slot = (Fingerprint, u128, Option<u64>);
+
+fn slot(key: &LedgerKey<'_>, id: u128) -> Slot {
+    (key.session, id, key.window)
 }
 
 /// One counter's value, and when it stops mattering.
@@ -74,12 +82,15 @@ impl MemoryLedger {
         self.entry(key).value
     }
 
-    #[inline]
     fn entry(&self, key: &LedgerKey<'_>) -> Entry {
-        self.slots
-            .get(&(key.session, key.window))
-            .and_then(|counters| counters.get(&*key.counter))
-            .copied()
+        self.numbered(key, counter_id(&key.counter))
+    }
+
+    #[inline]
+    fn numbered(&self, key: &LedgerKey<'_>, id: u128) -> Entry {
+        self.entries
+            .get(&slot(key, id))
+            .map(|(_, e)| *e)
             .unwrap_or_default()
     }
 
@@ -96,15 +107,19 @@ impl MemoryLedger {
 
     /// Writes one counter.
     pub(crate) fn insert(&mut self, key: &LedgerKey<'_>, entry: Entry) {
-        let counters = self.slots.entry((key.session, key.window)).or_default();
-        counters.insert(key.counter.as_ref().into(), entry);
+        let at = slot(key, counter_id(&key.counter));
+        match self.entries.get_mut(&at) {
+            Some((_, slot)) => *slot = entry,
+            None => {
+                self.entries.insert(at, (key.clone().into_owned(), entry));
+            }
+        }
     }
 
     /// Whether the counter was ever written (set to zero included).
     pub fn contains(&self, key: &LedgerKey<'_>) -> bool {
-        self.slots
-            .get(&(key.session, key.window))
-            .is_some_and(|counters| counters.contains_key(&*key.counter))
+        self.entries
+            .contains_key(&slot(key, counter_id(&key.counter)))
     }
 
     /// Commits a decision: if every counter in `reads` still holds what was seen, applies every
@@ -158,10 +173,8 @@ impl MemoryLedger {
 
     /// Drops every counter that expired before `now` (see [`Effect::expires_at`]).
     pub fn prune(&mut self, now: u64) {
-        for counters in self.slots.values_mut() {
-            counters.retain(|_, e| e.expires_at.is_none_or(|t| t >= now));
-        }
-        self.slots.retain(|_, counters| !counters.is_empty());
+        self.entries
+            .retain(|_, (_, e)| e.expires_at.is_none_or(|t| t >= now));
     }
 
     /// Every counter with its value, in key order.
@@ -172,13 +185,9 @@ impl MemoryLedger {
     /// Every counter with its value and expiry, in key order (what serialization writes).
     pub(crate) fn entries(&self) -> Vec<(LedgerKey<'_>, Entry)> {
         let mut all: Vec<(LedgerKey<'_>, Entry)> = self
-            .slots
-            .iter()
-            .flat_map(|(&(session, window), counters)| {
-                counters
-                    .iter()
-                    .map(move |(counter, e)| (LedgerKey::borrowed(session, counter, window), *e))
-            })
+            .entries
+            .values()
+            .map(|(k, e)| (LedgerKey::borrowed(k.session, &k.counter, k.window), *e))
             .collect();
         all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         all
@@ -188,32 +197,33 @@ impl MemoryLedger {
     /// kept its counter ids, usage carries over (see the README). Counters `to` already has keep
     /// the larger value.
     pub fn carry(&mut self, from: Fingerprint, to: Fingerprint) {
-        let moved: Vec<(Option<u64>, String, Entry)> = self
-            .slots
-            .iter()
-            .filter(|((session, _), _)| *session == from)
-            .flat_map(|(&(_, window), counters)| {
-                counters
-                    .iter()
-                    .map(move |(c, e)| (window, String::from(&**c), *e))
+        let moved: Vec<(LedgerKey<'static>, Entry)> = self
+            .entries
+            .values()
+            .filter(|(k, _)| k.session == from)
+            .map(|(k, e)| {
+                let key = LedgerKey {
+                    session: to,
+                    counter: Cow::Owned(String::from(&*k.counter)),
+                    window: k.window,
+                };
+                (key, *e)
             })
             .collect();
-        for (window, counter, entry) in moved {
-            let key = LedgerKey {
-                session: to,
-                counter: Cow::Owned(counter),
-                window,
-            };
-            let old = self.entry(&key);
-            let value = old.value.max(entry.value);
+        for (key, entry) in moved {
+            let value = self.entry(&key).value.max(entry.value);
             self.insert(&key, Entry { value, ..entry });
         }
     }
 }
 
 impl Ledger for MemoryLedger {
-    #[inline]
     fn read(&self, key: &LedgerKey<'_>) -> Result<U256, LedgerUnavailable> {
         Ok(self.get(key))
+    }
+
+    #[inline]
+    fn read_numbered(&self, key: &LedgerKey<'_>, id: u128) -> Result<U256, LedgerUnavailable> {
+        Ok(self.numbered(key, id).value)
     }
 }
