@@ -1,7 +1,7 @@
 //! A ledger held in memory, and the conditional commit every store implements.
 
 use super::{Effect, Fingerprint, Ledger, LedgerKey, LedgerUnavailable, Read, counter_id};
-use alloc::{borrow::Cow, string::String, vec::Vec};
+use alloc::{borrow::Cow, boxed::Box, string::String, vec::Vec};
 use alloy_primitives::{U256, map::HashMap};
 
 /// A ledger held in memory, indexed by session, counter number ([`counter_id`]) and window: a read
