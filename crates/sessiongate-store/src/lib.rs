@@ -13,6 +13,7 @@
 
 mod change;
 mod check;
+mod codec;
 mod memory;
 #[cfg(feature = "postgres")]
 mod postgres;

@@ -9,6 +9,7 @@
 //! replicas racing on one session queue instead of aborting. Reads run in one REPEATABLE READ
 //! READ ONLY snapshot and take no lock; the conditional apply catches a stale one.
 
+use crate::codec::{decode, decode_op, encode_op};
 use crate::memory::EXPIRY_GRACE;
 use crate::view::{reads_hold, view};
 use crate::{Applied, Change, Settle, Store, StoreError, StoredEffect};
@@ -210,28 +211,6 @@ fn clamp(t: u64) -> i64 {
 /// The expiry before which a counter counts as dropped.
 fn drop_before(now: u64) -> i64 {
     clamp(now.saturating_sub(EXPIRY_GRACE))
-}
-
-fn decode(key: &str, bytes: &[u8]) -> Result<U256, StoreError> {
-    U256::try_from_be_slice(bytes)
-        .filter(|_| bytes.len() == 32)
-        .ok_or_else(|| StoreError::Corrupt(key.into()))
-}
-
-fn encode_op(op: Op) -> (i16, [u8; 32]) {
-    match op {
-        Op::Add(v) => (0, v.to_be_bytes()),
-        Op::Set(v) => (1, v.to_be_bytes()),
-    }
-}
-
-fn decode_op(key: &str, code: i16, bytes: &[u8]) -> Result<Op, StoreError> {
-    let value = decode(key, bytes)?;
-    match code {
-        0 => Ok(Op::Add(value)),
-        1 => Ok(Op::Set(value)),
-        _ => Err(StoreError::Corrupt(key.into())),
-    }
 }
 
 /// A lock id for the session a key belongs to (the text before its first `/`): FNV-1a, stable

@@ -2,12 +2,12 @@
 //! `BEGIN IMMEDIATE` transaction, so writers take turns across connections and processes, and a
 //! committed transaction survives a crash (`synchronous = FULL`).
 
+use crate::codec::{decode, decode_op, encode_op};
 use crate::memory::EXPIRY_GRACE;
 use crate::view::{reads_hold, view};
 use crate::{Applied, Change, Settle, Store, StoreError, StoredEffect};
 use alloy_primitives::U256;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
-use sessiongate::Op;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -73,28 +73,6 @@ fn unavailable(e: rusqlite::Error) -> StoreError {
     StoreError::Unavailable(e.to_string())
 }
 
-fn decode(key: &str, bytes: &[u8]) -> Result<U256, StoreError> {
-    U256::try_from_be_slice(bytes)
-        .filter(|_| bytes.len() == 32)
-        .ok_or_else(|| StoreError::Corrupt(key.into()))
-}
-
-fn encode_op(op: Op) -> (i64, [u8; 32]) {
-    match op {
-        Op::Add(v) => (0, v.to_be_bytes()),
-        Op::Set(v) => (1, v.to_be_bytes()),
-    }
-}
-
-fn decode_op(key: &str, code: i64, bytes: &[u8]) -> Result<Op, StoreError> {
-    let value = decode(key, bytes)?;
-    match code {
-        0 => Ok(Op::Add(value)),
-        1 => Ok(Op::Set(value)),
-        _ => Err(StoreError::Corrupt(key.into())),
-    }
-}
-
 /// Drops expired reservations and long-expired counters.
 fn prune(tx: &Transaction<'_>, now: u64) -> Result<(), StoreError> {
     let now = i64::try_from(now).unwrap_or(i64::MAX);
@@ -134,7 +112,7 @@ fn view_of(tx: &Transaction<'_>, key: &str) -> Result<U256, StoreError> {
         .map_err(unavailable)?;
     let rows = stmt
         .query_map([key], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+            Ok((r.get::<_, i16>(0)?, r.get::<_, Vec<u8>>(1)?))
         })
         .map_err(unavailable)?;
     let mut reserved = Vec::new();
@@ -199,7 +177,7 @@ fn reserved_effects(tx: &Transaction<'_>, id: &str) -> Result<Vec<StoredEffect>,
         .query_map([id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
+                r.get::<_, i16>(1)?,
                 r.get::<_, Vec<u8>>(2)?,
                 r.get::<_, Option<i64>>(3)?,
             ))
