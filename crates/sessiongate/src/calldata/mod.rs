@@ -11,6 +11,7 @@ pub use signature::{
     Component, HeadWord, MAX_TYPE_DEPTH, NamedType, Param, Signature, SignatureError, SyntaxError,
 };
 pub use word::{WordType, read_word};
+pub(crate) use word::{limbs, word_at};
 pub use work::{MAX_WORK, Work};
 
 use alloy_primitives::FixedBytes;

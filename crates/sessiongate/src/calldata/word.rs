@@ -39,6 +39,16 @@ impl WordType {
             .and_then(Self::from_dyn)
     }
 
+    /// Whether a word as it lies in calldata is a valid encoding of this type.
+    #[inline(always)]
+    pub(crate) fn is_valid_at(self, bytes: &[u8; 32]) -> bool {
+        match self {
+            Self::Address => bytes.first_chunk::<12>() == Some(&[0; 12]),
+            Self::Uint(256) | Self::Int(256) | Self::FixedBytes(32) => true,
+            _ => self.is_valid(&U256::from_limbs(limbs(bytes))),
+        }
+    }
+
     /// Whether `word` is a valid encoding of this type, as Solidity's ABI decoder checks it.
     #[inline]
     pub fn is_valid(self, word: &U256) -> bool {
@@ -133,9 +143,24 @@ impl schemars::JsonSchema for WordType {
 /// Reads the 32-byte word that starts at byte `start` of `data`, or `None` when the data ends first.
 #[inline]
 pub fn read_word(data: &[u8], start: usize) -> Option<U256> {
+    word_at(data, start).map(|bytes| U256::from_limbs(limbs(bytes)))
+}
+
+/// The 32 bytes at `start`, as they lie in calldata; `None` when the data ends first. The hot
+/// path compares these in place: a word built in memory a limb at a time and reloaded wider
+/// stalls on store forwarding.
+#[inline(always)]
+pub(crate) fn word_at(data: &[u8], start: usize) -> Option<&[u8; 32]> {
     let end = start.checked_add(32)?;
-    let bytes: &[u8; 32] = data.get(start..end)?.try_into().ok()?;
-    Some(U256::from_be_bytes(*bytes))
+    data.get(start..end)?.try_into().ok()
+}
+
+/// A big-endian word's limbs, least significant first, as [`U256`] holds them.
+#[inline(always)]
+pub(crate) fn limbs(bytes: &[u8; 32]) -> [u64; 4] {
+    let (chunks, _) = bytes.as_chunks::<8>();
+    let chunk = |i: usize| chunks.get(i).copied().map_or(0, u64::from_be_bytes);
+    [chunk(3), chunk(2), chunk(1), chunk(0)]
 }
 
 #[cfg(test)]
@@ -207,5 +232,30 @@ mod tests {
         assert_eq!(WordType::parse("uint"), Some(WordType::Uint(256)));
         assert_eq!(WordType::parse("string"), None);
         assert_eq!(WordType::parse("uint7"), None);
+    }
+
+    proptest::proptest! {
+        /// The in-place check the hot path uses agrees with the word check, for every type, on
+        /// words near each type's edge (a few top bytes set, or all).
+        #[test]
+        fn in_place_validity_agrees(
+            low in proptest::prelude::any::<[u8; 32]>(),
+            keep in 0usize..=32,
+            fill in proptest::prop_oneof![proptest::strategy::Just(0u8), proptest::strategy::Just(0xff)],
+        ) {
+            let mut bytes = low;
+            for byte in bytes.iter_mut().take(32 - keep) {
+                *byte = fill;
+            }
+            let word = U256::from_be_bytes(bytes);
+            proptest::prop_assert_eq!(read_word(&bytes, 0), Some(word));
+            let mut types = vec![WordType::Address, WordType::Bool];
+            for n in 1..=32u16 {
+                types.extend([WordType::Uint(n * 8), WordType::Int(n * 8), WordType::FixedBytes(n as u8)]);
+            }
+            for ty in types {
+                proptest::prop_assert_eq!(ty.is_valid_at(&bytes), ty.is_valid(&word), "{}", ty);
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-use crate::calldata::WordType;
+use crate::calldata::{WordType, limbs};
 use crate::condition::Condition;
 use crate::verdict::{Expected, Value};
 use alloc::{boxed::Box, vec::Vec};
@@ -24,13 +24,31 @@ pub(crate) enum Check {
 }
 
 /// Orders two words as unsigned numbers, or as two's-complement signed ones.
-#[inline]
+#[inline(always)]
 pub(crate) fn compare(a: &U256, b: &U256, signed: bool) -> Ordering {
     if signed {
         I256::from_raw(*a).cmp(&I256::from_raw(*b))
     } else {
         a.cmp(b)
     }
+}
+
+/// Equality of two words' limbs, without branches.
+#[inline(always)]
+fn same_limbs(a: [u64; 4], b: [u64; 4]) -> bool {
+    let [a0, a1, a2, a3] = a;
+    let [b0, b1, b2, b3] = b;
+    ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2) | (a3 ^ b3)) == 0
+}
+
+/// [`compare`] on limbs: the most significant limb first; signed words flip its sign bit, which
+/// orders two's complement like unsigned.
+#[inline(always)]
+fn compare_limbs(a: [u64; 4], b: [u64; 4], signed: bool) -> Ordering {
+    let flip = if signed { 1u64 << 63 } else { 0 };
+    let [a0, a1, a2, a3] = a;
+    let [b0, b1, b2, b3] = b;
+    (a3 ^ flip, a2, a1, a0).cmp(&(b3 ^ flip, b2, b1, b0))
 }
 
 /// Membership in a sorted set: a scan for short sets, binary search for long ones.
@@ -47,8 +65,9 @@ fn one_of(set: &[U256], word: &U256) -> bool {
 }
 
 impl Check {
-    /// Whether `word` satisfies the comparison.
-    #[inline]
+    /// Whether `word` satisfies the comparison. Inlined so the word stays in registers: passed
+    /// through memory, it is stored a limb at a time and reloaded wider, which stalls.
+    #[inline(always)]
     pub(crate) fn holds(&self, word: &U256, signed: bool) -> bool {
         let cmp = |reference: &U256| compare(word, reference, signed);
         match self {
@@ -63,6 +82,27 @@ impl Check {
             Self::BitsAll(mask) => (*word & *mask) == *mask,
             Self::BitsAny(mask) => !(*word & *mask).is_zero(),
             Self::Pass => true,
+        }
+    }
+
+    /// Whether a word as it lies in calldata satisfies the comparison: equality and order are
+    /// decided on limbs read straight from the bytes, most significant first, with no word built
+    /// in memory.
+    #[inline(always)]
+    pub(crate) fn holds_at(&self, bytes: &[u8; 32], signed: bool) -> bool {
+        let word = limbs(bytes);
+        let cmp = |reference: &U256| compare_limbs(word, *reference.as_limbs(), signed);
+        match self {
+            Self::Eq(r) => same_limbs(word, *r.as_limbs()),
+            Self::Ne(r) => !same_limbs(word, *r.as_limbs()),
+            Self::Gt(r) => cmp(r).is_gt(),
+            Self::Gte(r) => cmp(r).is_ge(),
+            Self::Lt(r) => cmp(r).is_lt(),
+            Self::Lte(r) => cmp(r).is_le(),
+            Self::InRange(lo, hi) => cmp(lo).is_ge() && cmp(hi).is_le(),
+            Self::OneOf(_) | Self::BitsAll(_) | Self::BitsAny(_) | Self::Pass => {
+                self.holds(&U256::from_limbs(word), signed)
+            }
         }
     }
 
@@ -187,5 +227,35 @@ mod tests {
         assert!(Check::Lte(U256::MAX).holds(&U256::MAX, false));
         assert!(!Check::Gt(U256::MAX).holds(&U256::MAX, false));
         assert!(Check::Gte(U256::ZERO).holds(&U256::ZERO, false));
+    }
+
+    /// Words that differ in one limb only, the sign bit and the extremes: where a limb-wise
+    /// comparison could go wrong.
+    fn word() -> impl proptest::strategy::Strategy<Value = U256> {
+        use proptest::prelude::*;
+        let edge = prop_oneof![
+            Just(0u64),
+            Just(1),
+            Just(u64::MAX),
+            Just(1 << 63),
+            any::<u64>()
+        ];
+        proptest::array::uniform4(edge).prop_map(U256::from_limbs)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn in_place_agrees_with_words(a in word(), b in word(), signed: bool) {
+            for check in [
+                Check::Eq(b), Check::Ne(b), Check::Gt(b), Check::Gte(b), Check::Lt(b),
+                Check::Lte(b), Check::InRange(b, a), Check::InRange(a, b), Check::BitsAll(b),
+                Check::BitsAny(b), Check::OneOf(vec![b].into()), Check::Pass,
+            ] {
+                let bytes = a.to_be_bytes::<32>();
+                proptest::prop_assert_eq!(
+                    check.holds_at(&bytes, signed), check.holds(&a, signed), "{:?} {}", check, a
+                );
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! of a spending-limit policy.
 
 use super::Limit;
-use crate::calldata::{CallKind, Selector, WordType, read_word};
+use crate::calldata::{CallKind, Selector, WordType, read_word, word_at};
 use alloc::boxed::Box;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, sol};
@@ -141,16 +141,16 @@ fn address_then_amount(data: &[u8], at: usize) -> Result<(Address, U256), TokenS
 }
 
 fn address(data: &[u8], at: usize) -> Result<Address, TokenSpend> {
-    let word = read_word(data, at).ok_or(TokenSpend::Short {
+    let word = word_at(data, at).ok_or(TokenSpend::Short {
         needed: at.saturating_add(32),
     })?;
-    if !WordType::Address.is_valid(&word) {
+    if !WordType::Address.is_valid_at(word) {
         return Err(TokenSpend::Dirty {
             offset: at.saturating_sub(4),
-            word,
+            word: U256::from_be_bytes(*word),
         });
     }
-    Ok(Address::from_word(word.to_be_bytes::<32>().into()))
+    Ok(Address::from_word((*word).into()))
 }
 
 #[cfg(test)]

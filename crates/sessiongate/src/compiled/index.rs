@@ -74,6 +74,29 @@ impl Hasher for KeyHasher {
     }
 }
 
+/// How specific a group of a call's candidate actions is. A call tries the tiers in
+/// [`Tier::ALL`]'s order, most specific first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tier {
+    /// The call's target and selector.
+    Exact,
+    /// The call's target, any selector.
+    AnySelector,
+    /// Any target, the call's selector.
+    AnyTarget,
+    /// Any target, any selector.
+    Anything,
+}
+
+impl Tier {
+    pub(crate) const ALL: [Self; 4] = [
+        Self::Exact,
+        Self::AnySelector,
+        Self::AnyTarget,
+        Self::Anything,
+    ];
+}
+
 /// Where a key's actions sit in [`ActionIndex::order`].
 #[derive(Clone, Copy, Debug)]
 struct Span {
@@ -153,39 +176,26 @@ impl ActionIndex {
             .min()
     }
 
-    /// Indices of the actions a call may match: exact target and selector, target with any
-    /// selector, any target with the selector, then any target and selector. Wildcard groups are
-    /// looked up only when the session has wildcards of that kind.
-    #[inline]
-    pub(crate) fn candidates(&self, to: Address, kind: CallKind) -> impl Iterator<Item = u32> + '_ {
+    /// Indices of the actions of one tier a call may match, in document order. Wildcard tiers
+    /// are looked up only when the session has wildcards of that kind. A loop over
+    /// [`Tier::ALL`] keeps each group in registers, where an iterator over all four is moved
+    /// around the stack and stalls.
+    #[inline(always)]
+    pub(crate) fn tier(&self, tier: Tier, to: Address, kind: CallKind) -> &[u32] {
         let selector = match kind {
             CallKind::Function(s) => SelectorMatch::Function(s),
             CallKind::Native | CallKind::Truncated(_) => SelectorMatch::Native,
         };
         let exact = Target::Address(to);
-        let (any_target, any_selector) = (self.any_target, self.any_selector);
-        let none: &[u32] = &[];
-        let wild = [
-            if any_selector {
-                self.group(exact, SelectorMatch::Any)
-            } else {
-                none
-            },
-            if any_target {
-                self.group(Target::Any, selector)
-            } else {
-                none
-            },
-            if any_target && any_selector {
+        match tier {
+            Tier::Exact => self.group(exact, selector),
+            Tier::AnySelector if self.any_selector => self.group(exact, SelectorMatch::Any),
+            Tier::AnyTarget if self.any_target => self.group(Target::Any, selector),
+            Tier::Anything if self.any_target && self.any_selector => {
                 self.group(Target::Any, SelectorMatch::Any)
-            } else {
-                none
-            },
-        ];
-        self.group(exact, selector)
-            .iter()
-            .chain(wild.into_iter().flatten())
-            .copied()
+            }
+            Tier::AnySelector | Tier::AnyTarget | Tier::Anything => &[],
+        }
     }
 
     /// The first action of exactly this target and selector.

@@ -28,7 +28,7 @@ pub(crate) use dispatch::{Dispatch, ExactDispatch};
 pub(crate) use erc20::{Erc20Counting, TokenLimits, TokenSpend, TransferFrom, token_spend};
 pub(crate) use error::ModelError;
 pub(crate) use expr::{BytesCheck, Expr, Operand, PathRule, Quant, Test};
-pub(crate) use index::{ActionIndex, MAX_ALTERNATIVES};
+pub(crate) use index::{ActionIndex, MAX_ALTERNATIVES, Tier};
 pub(crate) use limit::{Limit, Refill, Spacing, Window};
 pub(crate) use policy::{Policy, PolicyKind};
 pub(crate) use rule::Rule;

@@ -2,7 +2,7 @@
 //! decoded to words and every ledger key built, so evaluation only compares words.
 
 use super::limits::each_limit;
-use super::{Action, ActionIndex, Dispatch, ModelError, Policy};
+use super::{Action, ActionIndex, Dispatch, ModelError, Policy, Tier};
 use crate::account::AccountKind;
 use crate::calldata::CallKind;
 use crate::ledger::{Fingerprint, LedgerKey};
@@ -140,11 +140,22 @@ impl Session {
     }
 
     /// The actions a call may match, most specific first.
-    #[inline]
     pub(crate) fn candidates(&self, to: Address, kind: CallKind) -> impl Iterator<Item = &Action> {
-        self.index
-            .candidates(to, kind)
-            .filter_map(|i| self.actions.get(i as usize))
+        Tier::ALL
+            .into_iter()
+            .flat_map(move |tier| self.tier(tier, to, kind))
+    }
+
+    /// The actions of one tier a call may match, in document order.
+    #[inline(always)]
+    pub(crate) fn tier(
+        &self,
+        tier: Tier,
+        to: Address,
+        kind: CallKind,
+    ) -> impl Iterator<Item = &Action> {
+        let indices = self.index.tier(tier, to, kind).iter();
+        indices.filter_map(|&i| self.actions.get(i as usize))
     }
 }
 

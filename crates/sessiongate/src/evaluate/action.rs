@@ -3,7 +3,7 @@
 
 use super::{At, Evaluator, Mode};
 use crate::call::Call;
-use crate::calldata::{CallKind, MAX_WORK, WordType, read_word};
+use crate::calldata::{CallKind, MAX_WORK, WordType, limbs, word_at};
 use crate::compiled::{Action, Erc20Counting, Policy, PolicyKind, Rule, TokenSpend, token_spend};
 use crate::ledger::Ledger;
 use crate::verdict::{Reason, Value};
@@ -61,7 +61,8 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let mut ok = true;
         for word in action.head.iter() {
             let start = word.offset.saturating_add(4);
-            if let Some(value) = read_word(data, start).filter(|v| !word.ty.is_valid(v)) {
+            if let Some(bytes) = word_at(data, start).filter(|b| !word.ty.is_valid_at(b)) {
+                let value = U256::from_be_bytes(*bytes);
                 ok = self.fail(at, (None, None), dirty(word.ty, word.offset, value));
                 if self.mode == Mode::Fast {
                     return false;
@@ -77,20 +78,20 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
     #[inline(always)]
     pub(super) fn rule(&mut self, at: At<'s>, rule: &'s Rule, data: &[u8]) -> bool {
         let here = (Some(&*rule.path), Some(&*rule.param));
-        let word = match rule_word(rule, data) {
-            Ok(word) => word,
+        let bytes = match rule_bytes(rule, data) {
+            Ok(bytes) => bytes,
             Err(unreadable) => return self.fail(at, here, unreadable.reason(rule, data)),
         };
-        if !rule.check.holds(&word, rule.ty.is_signed()) {
+        if !rule.check.holds_at(bytes, rule.ty.is_signed()) {
             let expected = rule.check.expected(rule.ty);
             let reason = Reason::Condition {
                 expected,
-                actual: Value::of(rule.ty, word),
+                actual: Value::of(rule.ty, U256::from_be_bytes(*bytes)),
             };
             return self.fail(at, here, reason);
         }
         match &rule.budget {
-            Some(limit) => self.charge(at, here, limit, word),
+            Some(limit) => self.charge(at, here, limit, U256::from_limbs(limbs(bytes))),
             None => true,
         }
     }
@@ -163,12 +164,18 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
 /// too: on chain the read reverts.
 #[inline(always)]
 pub(super) fn rule_word(rule: &Rule, data: &[u8]) -> Result<U256, Unreadable> {
-    let word = read_word(data, rule.at).ok_or(Unreadable::Short)?;
+    rule_bytes(rule, data).map(|bytes| U256::from_limbs(limbs(bytes)))
+}
+
+/// [`rule_word`] as the word lies in calldata.
+#[inline(always)]
+fn rule_bytes<'d>(rule: &Rule, data: &'d [u8]) -> Result<&'d [u8; 32], Unreadable> {
+    let bytes = word_at(data, rule.at).ok_or(Unreadable::Short)?;
     // A word the signature's head already validated needs no second look.
-    if rule.validate && !rule.ty.is_valid(&word) {
-        return Err(Unreadable::Dirty(word));
+    if rule.validate && !rule.ty.is_valid_at(bytes) {
+        return Err(Unreadable::Dirty(U256::from_be_bytes(*bytes)));
     }
-    Ok(word)
+    Ok(bytes)
 }
 
 /// Why a rule's word cannot be read.

@@ -157,7 +157,12 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         if scanned > 0 && !self.work.spend_count(scanned) {
             return Err(Shortfall::OutOfWork);
         }
-        let seen = match self.out.reads.iter().find(|r| r.key.same(key)) {
+        let recorded = if self.out.reads.is_empty() {
+            None
+        } else {
+            self.out.reads.iter().find(|r| r.key.same_in_session(key))
+        };
+        let seen = match recorded {
             Some(read) => read.seen,
             None => {
                 let seen = self
@@ -171,15 +176,25 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
                 seen
             }
         };
-        self.out
-            .effects
-            .iter()
-            .filter(|e| e.key.same(key))
-            .try_fold(seen, |value, e| e.apply_to(value))
-            .ok_or(Shortfall::Overflow {
-                used: U256::MAX,
-                adding: U256::ZERO,
-            })
+        if self.out.effects.is_empty() {
+            return Ok(seen);
+        }
+        self.pending(key, seen)
+    }
+
+    /// The value with this batch's pending effects on the counter applied.
+    #[inline]
+    fn pending(&self, key: &LedgerKey<'s>, seen: U256) -> Result<U256, Shortfall> {
+        let mut value = seen;
+        for effect in self.out.effects.iter() {
+            if effect.key.same_in_session(key) {
+                value = effect.apply_to(value).ok_or(Shortfall::Overflow {
+                    used: U256::MAX,
+                    adding: U256::ZERO,
+                })?;
+            }
+        }
+        Ok(value)
     }
 
     /// A pending effect.

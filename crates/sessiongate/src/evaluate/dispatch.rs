@@ -5,7 +5,7 @@
 use super::{At, Evaluator, Mode, Origin, fold_into_earlier};
 use crate::call::Call;
 use crate::calldata::{CallKind, Selector};
-use crate::compiled::{Action, Dispatch, ExactDispatch, SelectorMatch, Target};
+use crate::compiled::{Action, Dispatch, ExactDispatch, SelectorMatch, Target, Tier};
 use crate::ledger::Ledger;
 use crate::verdict::Reason;
 use alloc::borrow::Cow;
@@ -162,28 +162,30 @@ impl<'s, L: Ledger + ?Sized> Evaluator<'s, '_, L> {
         let first = self.mark();
         let inner_calls = self.inner_calls;
         let (mut tried, mut skipped) = (false, false);
-        for action in session.candidates(call.to, kind) {
-            if action.target == Target::Any && (named_only || self.maybe_self_execute(kind)) {
-                skipped = true;
-                continue;
-            }
-            tried = true;
-            let effects = self.out.effects.len();
-            let before = self.mark();
-            if self.action(index, action, call, kind) {
-                // Earlier candidates' failures do not matter once one allows the call.
-                self.rewind(first);
-                if self.inner.is_empty() {
-                    self.out.allowed_by.push(Cow::Borrowed(&action.label));
+        for tier in Tier::ALL {
+            for action in session.tier(tier, call.to, kind) {
+                if action.target == Target::Any && (named_only || self.maybe_self_execute(kind)) {
+                    skipped = true;
+                    continue;
                 }
-                fold_into_earlier(&mut self.out.effects, effects);
-                return true;
-            }
-            self.out.effects.truncate(effects);
-            // A failed alternative's inner calls are not made on chain: they use no allowance.
-            self.inner_calls = inner_calls;
-            if self.mode == Mode::Fast && self.recorded_between(first, before) {
-                self.rewind(before);
+                tried = true;
+                let effects = self.out.effects.len();
+                let before = self.mark();
+                if self.action(index, action, call, kind) {
+                    // Earlier candidates' failures do not matter once one allows the call.
+                    self.rewind(first);
+                    if self.inner.is_empty() {
+                        self.out.allowed_by.push(Cow::Borrowed(&action.label));
+                    }
+                    fold_into_earlier(&mut self.out.effects, effects);
+                    return true;
+                }
+                self.out.effects.truncate(effects);
+                // A failed alternative's inner calls are not made on chain: they use no allowance.
+                self.inner_calls = inner_calls;
+                if self.mode == Mode::Fast && self.recorded_between(first, before) {
+                    self.rewind(before);
+                }
             }
         }
         if !tried {

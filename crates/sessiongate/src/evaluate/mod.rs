@@ -276,7 +276,7 @@ impl<'s, 'o, L: Ledger + ?Sized> Evaluator<'s, 'o, L> {
 }
 
 /// Folds the effects from `mark` on (one allowed call's) into earlier effects on the same
-/// counter, so the list holds one entry per counter and pending values stay a short scan in long
+/// counter (all of one session), so the list holds one entry per counter and pending values stay a short scan in long
 /// batches. A counter is only ever added to or only ever set, so an addition folds into an
 /// addition and a later set replaces an earlier one.
 #[inline]
@@ -287,7 +287,10 @@ pub(super) fn fold_into_earlier(effects: &mut Vec<Effect<'_>>, mark: usize) {
     let (earlier, later) = effects.split_at_mut(mark);
     let mut folded = false;
     for new in later.iter_mut() {
-        let Some(old) = earlier.iter_mut().find(|old| old.key.same(&new.key)) else {
+        let Some(old) = earlier
+            .iter_mut()
+            .find(|old| old.key.same_in_session(&new.key))
+        else {
             continue;
         };
         // Cannot overflow: the total was checked against the cap while charging.

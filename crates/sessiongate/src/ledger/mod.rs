@@ -64,9 +64,17 @@ impl<'s> LedgerKey<'s> {
     /// Whether two keys name one counter; keys of one session are compared by address first.
     #[inline]
     pub(crate) fn same(&self, other: &LedgerKey<'_>) -> bool {
+        self.same_in_session(other) && self.session == other.session
+    }
+
+    /// [`same`](Self::same) for two keys known to be of one session, as all keys of one
+    /// evaluation are: the fingerprint needs no comparing. The counter text of one compiled
+    /// limit is one allocation, so its address usually decides.
+    #[inline(always)]
+    pub(crate) fn same_in_session(&self, other: &LedgerKey<'_>) -> bool {
         let (a, b) = (&*self.counter, &*other.counter);
-        let same_text = core::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() || a == b;
-        same_text && self.window == other.window && self.session == other.session
+        self.window == other.window
+            && (core::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() || a == b)
     }
 }
 
