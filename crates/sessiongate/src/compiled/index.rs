@@ -109,10 +109,16 @@ struct Span {
 /// tries.
 pub(crate) const MAX_ALTERNATIVES: usize = 64;
 
+/// Groups up to which a session's index is scanned rather than hashed.
+const FEW_GROUPS: usize = 8;
+
 /// Actions grouped by (target, selector), in document order within a group.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ActionIndex {
     groups: HashMap<Key, Span, BuildHasherDefault<KeyHasher>>,
+    /// The same groups as a list when there are few: a scan of a few keys beats hashing one,
+    /// and most sessions have a handful of actions.
+    few: Option<Box<[(Key, Span)]>>,
     order: Box<[u32]>,
     any_target: bool,
     any_selector: bool,
@@ -155,8 +161,11 @@ impl ActionIndex {
             order.extend(group);
             groups.insert(key, Span { start, len });
         }
+        let few =
+            (groups.len() <= FEW_GROUPS).then(|| groups.iter().map(|(k, s)| (*k, *s)).collect());
         Ok(Self {
             groups,
+            few,
             order: order.into(),
             any_target: actions.iter().any(|a| a.target == Target::Any),
             any_selector: actions.iter().any(|a| a.selector == SelectorMatch::Any),
@@ -206,7 +215,12 @@ impl ActionIndex {
 
     #[inline]
     fn group(&self, target: Target, selector: SelectorMatch) -> &[u32] {
-        let Some(span) = self.groups.get(&Key::new(target, selector)) else {
+        let key = Key::new(target, selector);
+        let found = match &self.few {
+            Some(few) => few.iter().find(|(k, _)| *k == key).map(|(_, span)| span),
+            None => self.groups.get(&key),
+        };
+        let Some(span) = found else {
             return &[];
         };
         let start = span.start as usize;
