@@ -266,3 +266,67 @@ fn multicall_deny_then_allow_allocates_nothing_on_the_allow() {
     assert!(verdict.is_allow(), "{verdict}");
     assert_eq!(count, 0);
 }
+
+/// The example folders (each with a session, a scenario and a `tx-allow.json`).
+fn example_folders() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut folders: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("tx-allow.json").is_file())
+        .collect();
+    folders.sort();
+    folders
+}
+
+#[test]
+fn every_examples_allowed_transaction_allocates_nothing() {
+    let folders = example_folders();
+    assert!(folders.len() >= 10, "{folders:?}");
+    for folder in folders {
+        let read = |name: &str| std::fs::read_to_string(folder.join(name)).unwrap();
+        let session = Session::from_json(&read("session.json")).unwrap();
+        let scenario: serde_json::Value = serde_json::from_str(&read("scenario.json")).unwrap();
+        let ctx = sessiongate::Context {
+            now: scenario["steps"][0]["now"].as_u64().unwrap(),
+            chain_id: scenario["chain_id"].as_u64().unwrap_or(1),
+            account: scenario["account"].as_str().map(|a| a.parse().unwrap()),
+        };
+        let tx = sessiongate::Transaction::from_json(&read("tx-allow.json")).unwrap();
+        let calls = tx.as_calls();
+        assert!(
+            calls.iter().all(|c| Some(c.to) != ctx.account),
+            "{folder:?}: a call to the account takes the account-calldata path"
+        );
+        let ledger = sessiongate::MemoryLedger::new();
+        let mut verdict = Verdict::default();
+        session.evaluate_into(&calls, &ledger, &ctx, Mode::Fast, &mut verdict);
+        assert!(verdict.is_allow(), "{folder:?}: {verdict}");
+        let (count, allowed) = allocations(|| {
+            (0..20).all(|_| {
+                session.evaluate_into(&calls, &ledger, &ctx, Mode::Fast, &mut verdict);
+                verdict.is_allow()
+            })
+        });
+        assert!(allowed, "{folder:?}: {verdict}");
+        assert_eq!(count, 0, "{folder:?} allocates on its allowed transaction");
+    }
+}
+
+#[test]
+fn applying_an_allow_to_counters_that_exist_allocates_nothing() {
+    let session = session(0);
+    let data = batch_calldata();
+    let calls = token_calls(&data);
+    let (mut ledger, ctx) = (ledger(&session), context());
+    let mut verdict = Verdict::default();
+    session.evaluate_into(&calls, &ledger, &ctx, Mode::Fast, &mut verdict);
+    assert!(verdict.is_allow(), "{verdict}");
+    // The first apply creates the counters, which owns their keys.
+    ledger.commit(&verdict.reads, &verdict.effects).unwrap();
+    session.evaluate_into(&calls, &ledger, &ctx, Mode::Fast, &mut verdict);
+    assert!(verdict.is_allow(), "{verdict}");
+    let (count, applied) = allocations(|| ledger.commit(&verdict.reads, &verdict.effects));
+    applied.unwrap();
+    assert_eq!(count, 0);
+}

@@ -33,6 +33,9 @@ pub struct MemoryLedger {
     pub(crate) entries: HashMap<Slot, (LedgerKey<'static>, Entry)>,
 }
 
+/// Effects [`MemoryLedger::apply`] works out on the stack; longer lists use the heap.
+const APPLY_ON_STACK: usize = 16;
+
 /// Where a counter is filed: session, counter number, window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Slot {
@@ -177,14 +180,25 @@ impl MemoryLedger {
     /// Applies every effect, or none if an addition would overflow; reads are not checked (use
     /// [`commit`](Self::commit) where another writer may have come between).
     pub fn apply(&mut self, effects: &[Effect<'_>]) -> Result<(), CommitError> {
-        // Every result first (a list may name a counter twice), then the writes.
-        let mut after: Vec<(usize, Entry)> = Vec::with_capacity(effects.len());
+        // Every result first (a list may name a counter twice), then the writes. A verdict's
+        // list (one effect per counter) fits on the stack: applying it to counters that exist
+        // allocates nothing.
+        let mut stack = [Entry::default(); APPLY_ON_STACK];
+        let mut heap = Vec::new();
+        let after = match stack.get_mut(..effects.len()) {
+            Some(after) => after,
+            None => {
+                heap.resize(effects.len(), Entry::default());
+                heap.as_mut_slice()
+            }
+        };
         for (i, effect) in effects.iter().enumerate() {
-            let earlier = after
-                .iter()
-                .rev()
-                .find(|(j, _)| effects.get(*j).is_some_and(|e| e.key.same(&effect.key)));
-            let before = earlier.map_or_else(|| self.entry(&effect.key), |(_, e)| *e);
+            let done = effects.get(..i).unwrap_or_default();
+            let earlier = done.iter().rposition(|e| e.key.same(&effect.key));
+            let before = match earlier.and_then(|j| after.get(j)) {
+                Some(entry) => *entry,
+                None => self.entry(&effect.key),
+            };
             let Some(value) = effect.apply_to(before.value) else {
                 return Err(CommitError::Overflow {
                     key: Box::new(effect.key.clone().into_owned()),
@@ -192,13 +206,15 @@ impl MemoryLedger {
             };
             // Each effect on a counter carries its latest expiry (a window's end, the next
             // allowed second), so the last one written stands.
-            let expires_at = effect.expires_at;
-            after.push((i, Entry { value, expires_at }));
-        }
-        for (i, entry) in after {
-            if let Some(effect) = effects.get(i) {
-                self.insert(&effect.key, entry);
+            if let Some(slot) = after.get_mut(i) {
+                *slot = Entry {
+                    value,
+                    expires_at: effect.expires_at,
+                };
             }
+        }
+        for (effect, entry) in effects.iter().zip(after.iter()) {
+            self.insert(&effect.key, *entry);
         }
         Ok(())
     }
