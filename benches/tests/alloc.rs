@@ -330,3 +330,35 @@ fn applying_an_allow_to_counters_that_exist_allocates_nothing() {
     applied.unwrap();
     assert_eq!(count, 0);
 }
+
+#[test]
+fn replica_stream_allows_allocate_nothing() {
+    use sessiongate_benches::replica::{Fleet, decide};
+    let fleet = Fleet::load(10);
+    let calls = fleet.calls();
+    let stream = fleet.stream(2_000, 7);
+    let ledger = sessiongate::MemoryLedger::new();
+    let mut verdict = Verdict::default();
+    for check in &stream {
+        decide(&fleet, &calls, *check, &ledger, &mut verdict);
+    }
+    let (mut on_allows, mut on_denies, mut denies) = (0, 0, 0);
+    for check in &stream {
+        let (count, allowed) =
+            allocations(|| decide(&fleet, &calls, *check, &ledger, &mut verdict));
+        assert_eq!(allowed, check.tx == 0, "{check:?}: {verdict}");
+        if allowed {
+            on_allows += count;
+        } else {
+            on_denies += count;
+            denies += 1;
+        }
+    }
+    println!(
+        "replica stream of {}: {on_allows} allocations on {} allows, {on_denies} on {denies} denies ({:.2} per check)",
+        stream.len(),
+        stream.len() - denies,
+        (on_allows + on_denies) as f64 / stream.len() as f64
+    );
+    assert_eq!(on_allows, 0);
+}

@@ -85,17 +85,34 @@ impl Session {
         ctx: &Context,
         mode: Mode,
     ) -> Verdict<'_> {
+        let mut verdict = Verdict::default();
+        self.decide_into(input, ledger, ctx, mode, &mut verdict);
+        verdict
+    }
+
+    /// [`decide`](Self::decide) into a verdict the caller reuses, as a relayer deciding a stream
+    /// does: the verdict's buffers are kept, so once they have grown an allow of calls on static
+    /// parameters allocates nothing. Account calldata and user operations still allocate the
+    /// list of calls they unwrap to.
+    pub fn decide_into<'s, L: Ledger + ?Sized>(
+        &'s self,
+        input: Input<'_>,
+        ledger: &L,
+        ctx: &Context,
+        mode: Mode,
+        out: &mut Verdict<'s>,
+    ) {
         match input {
-            Input::Calls(calls) => self.evaluate(calls, ledger, ctx, mode),
+            Input::Calls(calls) => self.evaluate_into(calls, ledger, ctx, mode, out),
             Input::Transaction { calls, kind } => match calls {
                 // A call to the account itself carries the account's own calldata.
                 [call] if Some(call.to) == ctx.account => {
-                    self.unwrap_and_run(call.data, kind, ledger, ctx, mode, None)
+                    self.unwrap_and_run(call.data, kind, ledger, ctx, (mode, None), out);
                 }
-                _ => self.evaluate(calls, ledger, ctx, mode),
+                _ => self.evaluate_into(calls, ledger, ctx, mode, out),
             },
             Input::AccountCalldata { data, kind } => {
-                self.unwrap_and_run(data, kind, ledger, ctx, mode, None)
+                self.unwrap_and_run(data, kind, ledger, ctx, (mode, None), out);
             }
             Input::UserOp { op, kind } => {
                 let ctx = Context {
@@ -107,7 +124,7 @@ impl Session {
                     max_gas: op.max_gas(),
                     max_cost: op.max_cost(),
                 };
-                self.unwrap_and_run(&op.call_data, kind, ledger, &ctx, mode, Some(facts))
+                self.unwrap_and_run(&op.call_data, kind, ledger, &ctx, (mode, Some(facts)), out);
             }
         }
     }
@@ -226,22 +243,22 @@ impl Session {
         self.decide(Input::UserOp { op, kind }, ledger, ctx, mode)
     }
 
-    fn unwrap_and_run<L: Ledger + ?Sized>(
-        &self,
+    /// Unwraps the account's calldata with its encoding and decides the calls it makes.
+    fn unwrap_and_run<'s, L: Ledger + ?Sized>(
+        &'s self,
         calldata: &[u8],
         kind: Option<AccountKind>,
         ledger: &L,
         ctx: &Context,
-        mode: Mode,
-        op: Option<OpFacts>,
-    ) -> Verdict<'_> {
-        let mut verdict = Verdict::default();
+        (mode, op): (Mode, Option<OpFacts>),
+        verdict: &mut Verdict<'s>,
+    ) {
         let kind = match (self.account_kind, kind) {
             (Some(own), _) | (None, Some(own)) => Ok(own),
             (None, None) => account::detect(calldata),
         };
         let work = Work::default();
-        let evaluator = Evaluator::new(self, ledger, ctx, mode, &mut verdict, &work)
+        let evaluator = Evaluator::new(self, ledger, ctx, mode, verdict, &work)
             .with_op(op)
             .with_account_kind(kind.as_ref().ok().copied());
         let selector = calldata.first_chunk::<4>().copied().unwrap_or_default();
@@ -251,7 +268,7 @@ impl Session {
                 allowed: allowed.iter().map(|s| (*s).into()).collect(),
             };
             evaluator.refuse(reason);
-            return verdict;
+            return;
         }
         match kind.and_then(|kind| account::unwrap(kind, calldata)) {
             Ok(Unwrapped::Calls(calls)) => evaluator.run_from(&calls, Origin::Executions),
@@ -265,6 +282,5 @@ impl Session {
             }
             Err(error) => evaluator.refuse(Reason::Unwrap { error }),
         }
-        verdict
     }
 }

@@ -219,3 +219,56 @@ fn fast_and_explain_paths_agree_on_every_step() {
         }
     }
 }
+
+/// One verdict reused across every sample transaction of every example, in both modes, as a
+/// relayer reuses it: each decision equals a fresh `decide`'s, whatever the verdict held before.
+#[test]
+fn decide_into_a_reused_verdict_equals_decide() {
+    let mut sessions = Vec::new();
+    for folder in example_folders() {
+        let s = scenario(&folder);
+        let session = Session::from_json(&read(&folder.join("session.json"))).unwrap();
+        let ctx = Context {
+            now: s.steps.first().expect("a scenario has steps").now,
+            chain_id: s.chain_id.unwrap_or(1),
+            account: s.account,
+        };
+        let txs: Vec<Transaction> = tx_files(&folder)
+            .iter()
+            .map(|f| Transaction::from_json(&read(f)).unwrap())
+            .collect();
+        let unwrapped: Vec<_> = s
+            .steps
+            .iter()
+            .filter_map(|step| step.account_calldata.clone().map(|data| (data, step.now)))
+            .collect();
+        sessions.push((session, ctx, txs, unwrapped));
+    }
+    let ledger = MemoryLedger::new();
+    let mut reused = sessiongate::Verdict::default();
+    let mut decided = 0;
+    for mode in [Mode::Fast, Mode::Explain] {
+        for (session, ctx, txs, unwrapped) in &sessions {
+            // The account's own calldata, unwrapped with its encoding (scenario steps).
+            for (data, now) in unwrapped {
+                let ctx = Context { now: *now, ..*ctx };
+                let input = sessiongate::Input::AccountCalldata { data, kind: None };
+                session.decide_into(input, &ledger, &ctx, mode, &mut reused);
+                assert_eq!(reused, session.decide(input, &ledger, &ctx, mode));
+                decided += 1;
+            }
+            for tx in txs {
+                let calls = tx.as_calls();
+                let input = sessiongate::Input::Transaction {
+                    calls: &calls,
+                    kind: None,
+                };
+                session.decide_into(input, &ledger, ctx, mode, &mut reused);
+                let fresh = session.decide(input, &ledger, ctx, mode);
+                assert_eq!(reused, fresh);
+                decided += 1;
+            }
+        }
+    }
+    assert!(decided >= 80, "{decided}");
+}
