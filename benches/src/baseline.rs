@@ -1,8 +1,9 @@
 //! The transfer check written by hand with alloy's decoders, to compare the engine against:
 //! decode the call, compare `to` and `amount`, cap the value, check the time window, and read the
 //! ledger to check the spend cap. Each returns the amount to add to the spend counter on allow.
+//! Plus the floor (hand-written slice code) and a Multicall3 batch of transfers with `sol!`.
 
-use crate::fixtures::{TOKEN, TransferLimits, transferCall};
+use crate::fixtures::{MULTICALL3, TOKEN, TransferLimits, aggregate3Call, transferCall};
 use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
 use alloy_json_abi::Function;
 use alloy_primitives::{Address, FixedBytes, U256};
@@ -43,6 +44,62 @@ pub fn check_sol(
     }
     let decoded = transferCall::abi_decode_validate(call.data).ok()?;
     checks(limits, call, decoded.to, decoded.amount, ledger, spent, now)
+}
+
+/// The floor: the same check as hand-written slice code for this one function, with no lookup
+/// of any kind and the spent amount handed in as a field, as a contract-specific relayer might
+/// write it. Validates like Solidity: exact selector, the address word's high bytes zero.
+pub fn check_floor(
+    limits: &TransferLimits,
+    call: &Call<'_>,
+    spent: U256,
+    now: u64,
+) -> Option<U256> {
+    if call.to != TOKEN {
+        return None;
+    }
+    let (selector, args) = call.data.split_first_chunk::<4>()?;
+    let (to, rest) = args.split_first_chunk::<32>()?;
+    let amount = rest.first_chunk::<32>()?;
+    let (high, address) = to.split_first_chunk::<12>()?;
+    if *selector != transferCall::SELECTOR || *high != [0; 12] {
+        return None;
+    }
+    let amount = U256::from_be_bytes(*amount);
+    let allowed = *address == limits.payee.0.0
+        && amount <= limits.amount_cap
+        && call.value <= limits.max_value
+        && (limits.valid_after..=limits.valid_until).contains(&now);
+    let total = spent.checked_add(amount)?;
+    (allowed && total <= limits.spend_cap).then_some(amount)
+}
+
+/// Multicall3's `aggregate3` of transfers, by hand with `sol!`: decode the outer call validating,
+/// then each inner call as [`check_sol`] does, the spend summed over the batch. Returns the total
+/// spend on allow. What the engine's `multicall_10_inner` does with a nested-calldata action.
+pub fn check_multicall_sol(
+    limits: &TransferLimits,
+    call: &Call<'_>,
+    ledger: &MemoryLedger,
+    spent: &LedgerKey<'_>,
+    now: u64,
+) -> Option<U256> {
+    if call.to != MULTICALL3 || !call.value.is_zero() {
+        return None;
+    }
+    let outer = aggregate3Call::abi_decode_validate(call.data).ok()?;
+    let mut total = U256::ZERO;
+    for inner in &outer.calls {
+        let inner = Call {
+            to: inner.target,
+            value: U256::ZERO,
+            data: &inner.callData,
+        };
+        let amount = check_sol(limits, &inner, ledger, spent, now)?;
+        total = total.checked_add(amount)?;
+    }
+    let used = ledger.get(spent).checked_add(total)?;
+    (!outer.calls.is_empty() && used <= limits.spend_cap).then_some(total)
 }
 
 /// The check with a run-time parsed ABI function and alloy-dyn-abi's decoder.
@@ -133,6 +190,8 @@ mod tests {
             });
             let sol = check_sol(&limits, &call, &ledger, &spent, self.now);
             assert_eq!(spend, sol, "sol: {engine}");
+            let floor = check_floor(&limits, &call, ledger.get(&spent), self.now);
+            assert_eq!(floor, sol, "floor: {engine}");
             if dyn_too {
                 let dynamic = DynTransfer::new().unwrap();
                 let spend_dyn = dynamic.check(&limits, &call, &ledger, &spent, self.now);
@@ -216,5 +275,29 @@ mod tests {
         let mut dirty = allowed_calldata();
         dirty[4] = 0xff;
         assert!(!Case::new(dirty).decide(false));
+    }
+
+    #[test]
+    fn multicall_baseline_agrees_with_the_engine() {
+        let session = Session::from_json(&multicall_session_json()).unwrap();
+        let (ledger, limits, spent) = (
+            ledger(&session),
+            TransferLimits::FIXTURE,
+            session.key(SPEND_KEY),
+        );
+        let good = multicall_calldata();
+        let mut bad_inner = batch_calldata();
+        bad_inner[3] = transfer_calldata(ACCOUNT, AMOUNT);
+        let bad = multicall_calldata_with(TOKEN, &bad_inner);
+        for (data, allow) in [(good, true), (bad, false)] {
+            let call = multicall_call(&data);
+            let engine = session.check(&[call], &ledger, &context());
+            let sol = check_multicall_sol(&limits, &call, &ledger, &spent, NOW);
+            assert_eq!(engine.is_allow(), allow, "{engine}");
+            assert_eq!(sol.is_some(), allow);
+        }
+        let data = multicall_calldata();
+        let sol = check_multicall_sol(&limits, &multicall_call(&data), &ledger, &spent, NOW);
+        assert_eq!(sol, Some(U256::from(MULTICALL_SPEND)));
     }
 }
