@@ -3,12 +3,26 @@
 //! ledger to check the spend cap. Each returns the amount to add to the spend counter on allow.
 //! Plus the floor (hand-written slice code) and a Multicall3 batch of transfers with `sol!`.
 
-use crate::fixtures::{MULTICALL3, TOKEN, TransferLimits, aggregate3Call, transferCall};
+use crate::fixtures::{MULTICALL3, SPEND_KEY, TOKEN, TransferLimits, aggregate3Call, transferCall};
 use alloy_dyn_abi::{DynSolValue, JsonAbiExt};
 use alloy_json_abi::Function;
 use alloy_primitives::{Address, FixedBytes, U256};
 use alloy_sol_types::SolCall;
-use sessiongate::{Call, LedgerKey, MemoryLedger};
+use sessiongate::{Call, Ledger, LedgerKey, MemoryLedger, counter_id};
+use std::sync::LazyLock;
+
+/// The spend limit's counter number, computed once as a hand-written relayer would.
+static SPEND_ID: LazyLock<u128> = LazyLock::new(|| counter_id(SPEND_KEY));
+
+/// What the spend counter holds, read by its number like the engine reads it: `get` would hash
+/// the counter's text on every call.
+fn used(ledger: &MemoryLedger, spent: &LedgerKey<'_>) -> U256 {
+    if spent.counter == SPEND_KEY {
+        ledger.read_numbered(spent, *SPEND_ID).unwrap_or(U256::MAX)
+    } else {
+        ledger.get(spent)
+    }
+}
 
 /// The checks after decoding, shared by both baselines.
 fn checks(
@@ -27,7 +41,7 @@ fn checks(
     if !allowed {
         return None;
     }
-    let total = ledger.get(spent).checked_add(amount)?;
+    let total = used(ledger, spent).checked_add(amount)?;
     (total <= limits.spend_cap).then_some(amount)
 }
 
@@ -98,7 +112,7 @@ pub fn check_multicall_sol(
         let amount = check_sol(limits, &inner, ledger, spent, now)?;
         total = total.checked_add(amount)?;
     }
-    let used = ledger.get(spent).checked_add(total)?;
+    let used = used(ledger, spent).checked_add(total)?;
     (!outer.calls.is_empty() && used <= limits.spend_cap).then_some(total)
 }
 
