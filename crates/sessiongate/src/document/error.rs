@@ -142,6 +142,11 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsonError> {
     #[cfg(feature = "std")]
     {
+        // Tracking the path allocates a segment per key read: only a document that fails pays
+        // for it, parsed a second time to name the field at fault.
+        if let Ok(value) = serde_json::from_str(text) {
+            return Ok(value);
+        }
         let mut de = serde_json::Deserializer::from_str(text);
         let value = serde_path_to_error::deserialize(&mut de)
             .map_err(|e| JsonError::new(e.path().to_string(), e.inner()))?;

@@ -66,7 +66,12 @@ struct Peek {
 /// The one loader: sniffs the format, then reads the document as that format's shape.
 fn load(source: &Source<'_>) -> Result<Session, LoadError> {
     let format = match source {
-        Source::Text(_) => source.parse::<Peek>()?.format,
+        // Sniffed without the duplicate-key walk, which the typed parse runs anyway; a text
+        // that does not even peek takes the full path, for the same error.
+        Source::Text(text) => match serde_json::from_str::<Peek>(text) {
+            Ok(peek) => peek.format,
+            Err(_) => source.parse::<Peek>()?.format,
+        },
         Source::Value(value) => value.get("format").cloned(),
     };
     match loader(format.as_ref())? {
