@@ -45,9 +45,11 @@ pub(crate) struct Slot {
 }
 
 impl core::hash::Hash for Slot {
-    /// One word into the map's hasher: the session and the counter number are keccak outputs
-    /// already, so a fold of them spreads as well as hashing all 57 bytes, at a fraction of the
-    /// cost on every charge. Slots are still compared whole.
+    /// One word into the map's seeded hasher: the session and the counter number are keccak
+    /// outputs already, so a fold of them spreads as well as hashing all 57 bytes, at a fraction
+    /// of the cost on every charge. Slots are still compared whole. A session's author can find
+    /// two counter names whose folds are equal (2^32 keccaks), not the many it takes to make a
+    /// long probe chain (k equal folds cost about 2^(64(k-1)/k)).
     #[inline]
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
         let session = self
