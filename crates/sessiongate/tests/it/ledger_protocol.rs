@@ -5,8 +5,8 @@
 use alloy_primitives::{Address, U256, address};
 use alloy_sol_types::{SolCall, sol};
 use sessiongate::{
-    Call, CommitError, Context, Ledger, LedgerKey, LedgerUnavailable, MemoryLedger, Op, Reason,
-    Session, Verdict,
+    Call, CommitError, Context, Effect, Ledger, LedgerKey, LedgerUnavailable, MemoryLedger, Op,
+    Reason, Session, Verdict,
 };
 use std::sync::{Arc, Barrier, Mutex};
 
@@ -271,4 +271,48 @@ fn replicas_racing_never_pass_a_cap_of_any_kind() {
     let (allowed, _) = race(SPACED, &[], 1, 7_300);
     eprintln!("min spacing: {allowed} allowed of 1");
     assert_eq!(allowed, 1);
+}
+
+/// A list longer than `apply` works out on the stack, naming counters again and again, lands
+/// exactly as applying its effects one by one; one overflowing addition anywhere changes nothing.
+#[test]
+fn long_effect_lists_apply_as_one_by_one() {
+    let session = sessiongate::Fingerprint::default();
+    let key = |i: usize| LedgerKey {
+        session,
+        counter: format!("counter-{}", i % 3).into(),
+        window: (i % 2 == 0).then_some(100),
+    };
+    let effects: Vec<Effect<'static>> = (0..40)
+        .map(|i| Effect {
+            key: key(i),
+            op: if i % 7 == 6 {
+                Op::Set(U256::from(1_000 + i))
+            } else {
+                Op::Add(U256::from(i + 1))
+            },
+            expires_at: Some(200 + i as u64),
+        })
+        .collect();
+    let mut whole = MemoryLedger::new();
+    whole.apply(&effects).unwrap();
+    let mut single = MemoryLedger::new();
+    for effect in &effects {
+        single.apply(std::slice::from_ref(effect)).unwrap();
+    }
+    assert_eq!(whole, single);
+    assert_eq!(whole.iter().count(), 6);
+
+    let mut overflowing = effects.clone();
+    overflowing.push(Effect {
+        key: key(0),
+        op: Op::Add(U256::MAX),
+        expires_at: None,
+    });
+    let before = whole.clone();
+    assert!(matches!(
+        whole.apply(&overflowing),
+        Err(CommitError::Overflow { .. })
+    ));
+    assert_eq!(whole, before);
 }
