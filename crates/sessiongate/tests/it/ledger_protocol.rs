@@ -281,7 +281,7 @@ fn long_effect_lists_apply_as_one_by_one() {
     let key = |i: usize| LedgerKey {
         session,
         counter: format!("counter-{}", i % 3).into(),
-        window: (i % 2 == 0).then_some(100),
+        window: i.is_multiple_of(2).then_some(100),
     };
     let effects: Vec<Effect<'static>> = (0..40)
         .map(|i| Effect {
