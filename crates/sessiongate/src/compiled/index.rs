@@ -112,13 +112,34 @@ pub(crate) const MAX_ALTERNATIVES: usize = 64;
 /// Groups up to which a session's index is scanned rather than hashed.
 const FEW_GROUPS: usize = 8;
 
+/// Where each (target, selector) group sits: a list when there are few, since a scan of a few
+/// keys beats hashing one and most sessions have a handful of actions; a map otherwise.
+#[derive(Clone, Debug)]
+enum Groups {
+    Few(Box<[(Key, Span)]>),
+    Many(HashMap<Key, Span, BuildHasherDefault<KeyHasher>>),
+}
+
+impl Default for Groups {
+    fn default() -> Self {
+        Self::Few(Box::default())
+    }
+}
+
+impl Groups {
+    fn spans(&self) -> impl Iterator<Item = &Span> {
+        let (few, many) = match self {
+            Self::Few(few) => (Some(few.iter().map(|(_, span)| span)), None),
+            Self::Many(many) => (None, Some(many.values())),
+        };
+        few.into_iter().flatten().chain(many.into_iter().flatten())
+    }
+}
+
 /// Actions grouped by (target, selector), in document order within a group.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ActionIndex {
-    groups: HashMap<Key, Span, BuildHasherDefault<KeyHasher>>,
-    /// The same groups as a list when there are few: a scan of a few keys beats hashing one,
-    /// and most sessions have a handful of actions.
-    few: Option<Box<[(Key, Span)]>>,
+    groups: Groups,
     order: Box<[u32]>,
     any_target: bool,
     any_selector: bool,
@@ -161,11 +182,13 @@ impl ActionIndex {
             order.extend(group);
             groups.insert(key, Span { start, len });
         }
-        let few =
-            (groups.len() <= FEW_GROUPS).then(|| groups.iter().map(|(k, s)| (*k, *s)).collect());
+        let groups = if groups.len() <= FEW_GROUPS {
+            Groups::Few(groups.into_iter().collect())
+        } else {
+            Groups::Many(groups)
+        };
         Ok(Self {
             groups,
-            few,
             order: order.into(),
             any_target: actions.iter().any(|a| a.target == Target::Any),
             any_selector: actions.iter().any(|a| a.selector == SelectorMatch::Any),
@@ -176,7 +199,7 @@ impl ActionIndex {
     /// order.
     pub(crate) fn first_past_cap(&self) -> Option<u32> {
         self.groups
-            .values()
+            .spans()
             .filter(|span| span.len as usize > MAX_ALTERNATIVES)
             .filter_map(|span| {
                 let at = (span.start as usize).saturating_add(MAX_ALTERNATIVES);
@@ -216,9 +239,9 @@ impl ActionIndex {
     #[inline]
     fn group(&self, target: Target, selector: SelectorMatch) -> &[u32] {
         let key = Key::new(target, selector);
-        let found = match &self.few {
-            Some(few) => few.iter().find(|(k, _)| *k == key).map(|(_, span)| span),
-            None => self.groups.get(&key),
+        let found = match &self.groups {
+            Groups::Few(few) => few.iter().find(|(k, _)| *k == key).map(|(_, span)| span),
+            Groups::Many(many) => many.get(&key),
         };
         let Some(span) = found else {
             return &[];
